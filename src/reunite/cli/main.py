@@ -1,0 +1,80 @@
+"""The ``reunite`` command line (Typer + Rich): a thin shell over the library and services.
+
+Each command lives in its own module under ``reunite.cli`` and exposes ``register(app)``;
+:data:`COMMAND_MODULES` lists them. Errors are mapped to exit codes in one place:
+:func:`main` catches :class:`reunite.errors.ReuniteError` and exits with
+:func:`reunite.errors.exit_code_for`, printing the message (never a traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from reunite._version import __version__
+from reunite.errors import ReuniteError, exit_code_for
+
+__all__ = ["COMMAND_MODULES", "app", "main"]
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "reunite.cli.rmp_command",
+)
+
+app = typer.Typer(
+    name="reunite",
+    help="Identify missing and unidentified people by DNA kinship, with consent.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_stderr = Console(stderr=True, highlight=False)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"reunite {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """reunite: DNA kinship identification of missing and unidentified people."""
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(app)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and map reunite errors to exit codes."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except ReuniteError as exc:
+        _stderr.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        sys.exit(exit_code_for(exc))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _stderr.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(0)
