@@ -1,0 +1,1 @@
+"""reunite.simulate: seeded simulation of profiles and families from frequency tables."""
