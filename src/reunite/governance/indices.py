@@ -1,0 +1,48 @@
+"""The five segregated indices a profile can live in, and the purposes a search may serve.
+
+DESIGN.md, "Indices and the search matrix": family references, direct references,
+unidentified living persons, unidentified remains and the staff elimination index are kept
+apart; which of them may be compared, and for what, is decided in :mod:`.policy` alone.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["Index", "Purpose"]
+
+
+class Index(StrEnum):
+    """A segregated profile index. The value is the name used in files, the CLI and the DB."""
+
+    REFERENCE_DIRECT = "reference-direct"
+    """The missing person's own DNA (toothbrush, stored sample)."""
+    REFERENCE_FAMILY = "reference-family"
+    """Relatives of a missing person, tied to the case pedigree."""
+    UNIDENTIFIED_LIVING = "unidentified-living"
+    """Lost children, elderly people, anyone who cannot say who they are."""
+    UNIDENTIFIED_REMAINS = "unidentified-remains"
+    """Human remains."""
+    ELIMINATION = "elimination"
+    """Laboratory staff and sample collectors: contamination checks only."""
+
+    @property
+    def is_reference(self) -> bool:
+        """True for the two indices that hold a missing person's references."""
+        return self in (Index.REFERENCE_DIRECT, Index.REFERENCE_FAMILY)
+
+    @property
+    def is_unidentified(self) -> bool:
+        """True for the two indices that hold people or remains waiting for a name."""
+        return self in (Index.UNIDENTIFIED_LIVING, Index.UNIDENTIFIED_REMAINS)
+
+
+class Purpose(StrEnum):
+    """Why a comparison is run. A basis names the purposes it allows."""
+
+    IDENTIFICATION = "identification"
+    """Name an unidentified person or remains from a missing person's references."""
+    COMMINGLING = "commingling"
+    """Re-associate remains of one body found apart (remains against remains)."""
+    CONTAMINATION = "contamination"
+    """Detect lab or collector contamination against the elimination index; never an ID."""
