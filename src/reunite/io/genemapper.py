@@ -1,0 +1,269 @@
+"""GeneMapper ID-X and GeneMarker HID genotype tables: read them, write the GeneMapper layout.
+
+Both programs export a *genotypes table*, tab separated (CSV and semicolon variants are
+common after a spreadsheet), in one of two shapes:
+
+* **long** — one row per sample and marker: ``Sample Name``, ``Marker``, ``Allele 1`` …
+  ``Allele n``, often with ``Size n``, ``Height n``, ``Data Point n``, ``Dye``, ``Sample
+  File``, ``Panel``… (ignored). R-processed exports write ``Sample.Name``/``Allele.1`` and
+  EuroForMix ``SampleName``/``Allele1``; header names are matched ignoring case, spaces
+  and dots.
+* **wide** — one row per sample with one column per marker, holding ``14,15`` / ``14/15``,
+  or a pair of columns ``D3S1358`` and ``D3S1358(2)`` (STRmix-style reference tables).
+
+Empty cells and ``NA`` mean "no allele"; ``OL`` is an off-ladder allele (kept, reported as a
+warning); amelogenin is ``X``/``Y``; one allele alone is a homozygote; ``?`` beside an
+allele marks a partial genotype (reunite writes it that way). Everything else follows
+:mod:`reunite.io.assembly` and :mod:`reunite.io.result`: all problems are collected with
+file, line, sample, marker and value; nothing is imported from a file with errors unless
+``skip_bad`` is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from reunite.errors import FileFormatError
+from reunite.genetics.profile import Profile
+from reunite.io.assembly import UNKNOWN_ALLELE, ProfileAssembler, check_writable_id
+from reunite.io.result import (
+    CODE_HEADER,
+    CODE_ROW,
+    CODE_TRUNCATED,
+    CODE_UNKNOWN_MARKER,
+    ProblemLog,
+    ReadResult,
+)
+from reunite.io.text import Source, TableRow, load_source, sniff_delimiter, table_rows
+
+__all__ = ["format_genemapper", "parse_genemapper", "read_genemapper", "write_genemapper"]
+
+FORMAT = "genemapper"
+
+_SAMPLE_HEADERS = ("samplename", "sample", "sampleid", "specimenid", "id")
+_MARKER_HEADERS = ("marker", "locus", "markername")
+_ALLELE_HEADER = re.compile(r"allele(\d+)")
+_EMPTY = frozenset({"", "NA", "N/A"})
+_WIDE_SECOND = re.compile(r"^(?P<marker>.+?)\s*\(\s*2\s*\)$")
+_WIDE_SPLIT = re.compile(r"[,/;\s]+")
+# Columns of wide tables that describe the sample rather than a marker.
+_WIDE_META = frozenset({
+    "casenumber", "case", "caseid", "samplefile", "runname", "panel", "comment", "comments",
+    "remark", "remarks", "dye", "kit", "specimencategory", "category", "index", "type",
+    "sex", "date", "analyst", "status", "notes",
+})
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def read_genemapper(
+    source: str | Path | bytes,
+    *,
+    skip_bad: bool = False,
+    allow_unknown_markers: bool = False,
+    name: str | None = None,
+) -> ReadResult:
+    """Read a GeneMapper ID-X / GeneMarker HID genotypes table (path or bytes).
+
+    Raises :class:`~reunite.errors.FileFormatError` (or its subclass
+    :class:`~reunite.errors.PossibleMixtureError`) listing every problem, unless
+    ``skip_bad`` is true and only some samples are bad: they are then listed in
+    ``ReadResult.skipped``.
+    """
+    return parse_genemapper(load_source(source, name=name), skip_bad=skip_bad,
+                            allow_unknown_markers=allow_unknown_markers)
+
+
+def parse_genemapper(
+    source: Source, *, skip_bad: bool = False, allow_unknown_markers: bool = False
+) -> ReadResult:
+    """Like :func:`read_genemapper`, for text already decoded."""
+    log = ProblemLog(source.name)
+    assembler = ProfileAssembler(log, allow_unknown_markers=allow_unknown_markers)
+    text = source.text
+    lines = text.splitlines()
+    if not lines:
+        raise FileFormatError("the file is empty", source=source.name, code=CODE_HEADER)
+    delimiter = sniff_delimiter(lines[0])
+    rows = table_rows(text, source=source.name, delimiter=delimiter)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise FileFormatError("the file has no header row", source=source.name,
+                              code=CODE_HEADER)
+    keys = [_key(h) for h in header_row.cells]
+    sample_col = next((keys.index(k) for k in _SAMPLE_HEADERS if k in keys), None)
+    if sample_col is None:
+        raise FileFormatError(
+            "no sample column: expected a header 'Sample Name' (or 'SampleName', 'Sample')",
+            source=source.name, line=header_row.line, value=header_row.cells[:6],
+            code=CODE_HEADER,
+        )
+    marker_col = next((keys.index(k) for k in _MARKER_HEADERS if k in keys), None)
+    ends_cleanly = text.endswith(("\n", "\r"))
+    body = list(rows)
+    width = max((i + 1 for i, h in enumerate(header_row.cells) if h), default=0)
+    for index, row in enumerate(body):
+        if len(row.cells) < width:
+            is_last = index == len(body) - 1
+            if is_last and not ends_cleanly:
+                log.error(CODE_TRUNCATED,
+                          f"the last row stops after {len(row.cells)} of {width} fields: "
+                          "the file is truncated", line=row.line, value=row.cells[-1])
+            else:
+                sample = row.cells[sample_col] if len(row.cells) > sample_col else None
+                log.error(CODE_ROW, f"row has {len(row.cells)} fields; the header has {width}",
+                          line=row.line, sample=sample or None)
+        elif any(row.cells[width:]):
+            log.error(CODE_ROW, "row has values beyond the last header column",
+                      line=row.line, value=[c for c in row.cells[width:] if c][:3],
+                      sample=row.cells[sample_col] or None)
+    log.raise_if_fatal()
+    if marker_col is not None:
+        _read_long(body, header_row, keys, sample_col, marker_col, log, assembler)
+    else:
+        _read_wide(body, header_row, sample_col, log, assembler)
+    profiles = assembler.profiles()
+    return log.finish(profiles, format=FORMAT, skip_bad=skip_bad)
+
+
+def _read_long(
+    body: list[TableRow], header: TableRow, keys: list[str], sample_col: int,
+    marker_col: int, log: ProblemLog, assembler: ProfileAssembler,
+) -> None:
+    numbered = [(int(m[1]), i) for i, k in enumerate(keys) if (m := _ALLELE_HEADER.fullmatch(k))]
+    allele_cols = [i for _, i in sorted(numbered)]
+    if not allele_cols:
+        raise FileFormatError("no allele columns: expected 'Allele 1', 'Allele 2'…",
+                              source=log.source, line=header.line, code=CODE_HEADER)
+    skipping: str | None = None
+    for row in body:
+        cells = row.cells
+        if len(cells) <= max(sample_col, marker_col):
+            continue  # already reported as a short row
+        sample = cells[sample_col]
+        marker = cells[marker_col]
+        if not sample:
+            log.error(CODE_ROW, "empty sample name", line=row.line, marker=marker or None)
+            continue
+        if sample == skipping:
+            continue
+        if not assembler.start_sample(sample, line=row.line):
+            skipping = sample  # the rest of this duplicate block belongs to the second sample
+            continue
+        skipping = None
+        if not marker:
+            log.error(CODE_ROW, "empty marker name", line=row.line, sample=sample)
+            continue
+        alleles = [cells[i] for i in allele_cols if i < len(cells) and cells[i] not in _EMPTY]
+        assembler.add(sample, marker, alleles, line=row.line)
+
+
+def _read_wide(
+    body: list[TableRow], header: TableRow, sample_col: int, log: ProblemLog,
+    assembler: ProfileAssembler,
+) -> None:
+    # marker label -> (first column, second column or None)
+    columns: dict[str, list[int]] = {}
+    for i, name in enumerate(header.cells):
+        if i == sample_col or not name or _key(name) in _WIDE_META:
+            continue
+        second = _WIDE_SECOND.match(name)
+        label = second["marker"].strip() if second else name
+        columns.setdefault(label, []).append(i)
+    if not columns:
+        raise FileFormatError(
+            "no 'Marker' column and no marker columns: not a genotypes table",
+            source=log.source, line=header.line, code=CODE_HEADER,
+        )
+    for label, cols in columns.items():
+        if len(cols) > 2:
+            log.error(CODE_HEADER, f"marker has {len(cols)} columns", line=header.line,
+                      marker=label, value=[header.cells[c] for c in cols])
+        elif not assembler.accepts_marker(label):
+            log.error(CODE_UNKNOWN_MARKER,
+                      "unknown marker column (check the spelling, or allow unknown markers)",
+                      line=header.line, marker=label, value=label)
+    log.raise_if_fatal()
+    for row in body:
+        cells = row.cells
+        sample = cells[sample_col] if sample_col < len(cells) else ""
+        if not sample:
+            log.error(CODE_ROW, "empty sample name", line=row.line)
+            continue
+        if not assembler.start_sample(sample, line=row.line, contiguous=False):
+            continue
+        for label, cols in columns.items():
+            alleles: list[str] = []
+            for c in cols:
+                text = cells[c] if c < len(cells) else ""
+                alleles += [a for a in _WIDE_SPLIT.split(text) if a and a not in _EMPTY]
+            assembler.add(sample, label, alleles, line=row.line)
+
+
+def format_genemapper(
+    profiles: Iterable[Profile], *, delimiter: str = "\t", layout: str = "long"
+) -> str:
+    """The text of a GeneMapper genotypes table for ``profiles``.
+
+    ``layout="long"`` writes ``Sample Name, Marker, Allele 1, Allele 2`` (one row per
+    sample and marker; a homozygote is written once, as GeneMapper does; a partial genotype
+    as ``a`` and ``?``). ``layout="wide"`` writes one row per sample, a column per marker,
+    cells ``a,b``.
+    """
+    if layout not in {"long", "wide"}:
+        raise FileFormatError("layout must be 'long' or 'wide'", field="layout", value=layout)
+    if delimiter not in {"\t", ",", ";"}:
+        raise FileFormatError("the delimiter must be a tab, ',' or ';'", field="delimiter",
+                              value=delimiter)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    profiles = list(profiles)
+    for profile in profiles:
+        check_writable_id(profile.id)
+    if layout == "long":
+        writer.writerow(["Sample Name", "Marker", "Allele 1", "Allele 2"])
+        for profile in profiles:
+            for marker, genotype in profile.genotypes.items():
+                writer.writerow([profile.id, marker, *_cells(genotype.alleles,
+                                                             genotype.is_partial)])
+    else:
+        markers: dict[str, None] = {}
+        for profile in profiles:
+            markers.update(dict.fromkeys(profile.genotypes))
+        writer.writerow(["Sample Name", *markers])
+        for profile in profiles:
+            row = [profile.id]
+            for marker in markers:
+                called = profile.genotypes.get(marker)
+                row.append("" if called is None else
+                           ",".join(c for c in _cells(called.alleles, called.is_partial) if c))
+            writer.writerow(row)
+    return out.getvalue()
+
+
+def _cells(alleles: tuple[object, ...], partial: bool) -> list[str]:
+    texts = [str(a) for a in alleles]
+    if partial:
+        return [texts[0], UNKNOWN_ALLELE]
+    if texts[0] == texts[1]:
+        return [texts[0], ""]
+    return texts
+
+
+def write_genemapper(
+    profiles: Iterable[Profile], target: str | Path | IO[str], *, delimiter: str = "\t",
+    layout: str = "long",
+) -> None:
+    """Write ``profiles`` as a GeneMapper genotypes table (UTF-8) to a path or text stream."""
+    text = format_genemapper(profiles, delimiter=delimiter, layout=layout)
+    if isinstance(target, str | Path):
+        Path(target).write_text(text, encoding="utf-8", newline="")
+    else:
+        target.write(text)
