@@ -1,0 +1,375 @@
+"""Genotypes, STR profiles and Y haplotypes: immutable values keyed by canonical marker.
+
+* :class:`Genotype` — an unordered pair of alleles at one marker, stored sorted; a
+  homozygote holds the same allele twice; a *partial* genotype holds one known allele and
+  an unknown partner (e.g. after allelic drop-out).
+* :class:`Profile` — one person's genotypes by marker; an untyped marker is simply absent.
+  Sex is read from amelogenin (XX female, XY male).
+* :class:`YHaplotype` — one allele per Y locus (paternally inherited as a block), with
+  multi-copy loci (DYS385 a/b, DYF387S1 a/b) kept as a sorted tuple of alleles.
+
+Builders (``from_mapping``) canonicalise marker names, collect every problem and raise one
+typed error naming the sample, marker and value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+from reunite.errors import AlleleError, InputError, MarkerError, Problem, ProfileError
+from reunite.genetics.alleles import Allele, AlleleKind, parse_allele
+from reunite.genetics.markers import (
+    AMELOGENIN,
+    MARKERS,
+    ChromosomeType,
+    canonical_marker_name,
+)
+
+__all__ = ["AlleleInput", "Genotype", "Profile", "Sex", "YHaplotype"]
+
+AlleleInput = Allele | str | int | float
+"""What the builders accept as one allele."""
+
+Sex = Literal["male", "female"]
+
+# Cells that mean "this allele was not seen" in a partial genotype.
+_UNKNOWN_ALLELE = frozenset({"?", "F", "Q"})
+
+
+def _allele(value: AlleleInput) -> Allele:
+    return value if isinstance(value, Allele) else parse_allele(value)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Genotype:
+    """The alleles one person carries at one marker (order does not matter).
+
+    ``Genotype("15", "14")`` equals ``Genotype(14, 15)``; ``alleles`` is sorted.
+    ``Genotype.partial(a)`` is a genotype with one known allele ``a`` and one unknown.
+    """
+
+    alleles: tuple[Allele, ...]
+
+    def __init__(self, first: AlleleInput, second: AlleleInput) -> None:
+        pair = tuple(sorted((_allele(first), _allele(second))))
+        object.__setattr__(self, "alleles", pair)
+
+    @classmethod
+    def partial(cls, allele: AlleleInput) -> Genotype:
+        """A genotype of which only ``allele`` is known (its partner dropped out)."""
+        genotype = cls.__new__(cls)
+        object.__setattr__(genotype, "alleles", (_allele(allele),))
+        return genotype
+
+    @classmethod
+    def homozygote(cls, allele: AlleleInput) -> Genotype:
+        """The genotype carrying ``allele`` twice."""
+        return cls(allele, allele)
+
+    @property
+    def is_partial(self) -> bool:
+        """True when only one allele is known."""
+        return len(self.alleles) == 1
+
+    @property
+    def is_homozygous(self) -> bool:
+        """True for a complete genotype with two copies of one allele."""
+        return len(self.alleles) == 2 and self.alleles[0] == self.alleles[1]
+
+    @property
+    def is_heterozygous(self) -> bool:
+        """True for a complete genotype with two different alleles."""
+        return len(self.alleles) == 2 and self.alleles[0] != self.alleles[1]
+
+    def __iter__(self) -> Iterator[Allele]:
+        return iter(self.alleles)
+
+    def __str__(self) -> str:
+        if self.is_partial:
+            return f"{self.alleles[0]},?"
+        return ",".join(a.text for a in self.alleles)
+
+
+def _allele_cells(value: object) -> list[object]:
+    """Split one marker's raw value into allele cells ("14,15", ["14", "15"], 14)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        for separator in (",", "/", ";"):
+            if separator in text:
+                return [cell.strip() for cell in text.split(separator)]
+        return [text]
+    if isinstance(value, Genotype):
+        return list(value.alleles) if not value.is_partial else [value.alleles[0], None]
+    if isinstance(value, Sequence):
+        return list(value)
+    return [value]
+
+
+def _is_unknown(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip().upper() in _UNKNOWN_ALLELE)
+
+
+def _genotype_from_cells(
+    cells: list[object], *, sample: str, marker: str
+) -> Genotype | None:
+    """One genotype from 0–2 cells; a single known allele is read as a homozygote."""
+    known = [c for c in cells if not _is_unknown(c)]
+    if len(cells) > 2 or len(known) > 2:
+        raise ProfileError(
+            f"{len(cells)} alleles at one marker: more than one person can carry "
+            "(possible mixture)",
+            sample=sample, marker=marker, value=cells,
+        )
+    alleles: list[Allele] = []
+    for cell in known:
+        if not isinstance(cell, Allele | str | int | float):
+            raise AlleleError("not an allele designation", sample=sample, marker=marker,
+                              value=cell)
+        try:
+            alleles.append(_allele(cell))
+        except AlleleError as exc:
+            raise AlleleError(exc.message, sample=sample, marker=marker, value=cell) from exc
+    _check_amelogenin(alleles, sample=sample, marker=marker)
+    if not alleles:
+        return None
+    if len(alleles) == 2:
+        return Genotype(alleles[0], alleles[1])
+    if len(cells) == 2:  # one of two cells unknown: a partial genotype
+        return Genotype.partial(alleles[0])
+    # A single allele listed alone is a homozygote, as GeneMapper-style exports write it.
+    return Genotype.homozygote(alleles[0])
+
+
+def _check_amelogenin(alleles: list[Allele], *, sample: str, marker: str) -> None:
+    is_amel = marker == AMELOGENIN
+    for allele in alleles:
+        if is_amel != (allele.kind is AlleleKind.AMELOGENIN):
+            expected = "X or Y" if is_amel else "a repeat number"
+            raise AlleleError(f"allele {allele.text!r} at {marker}: expected {expected}",
+                              sample=sample, marker=marker, value=allele.text)
+
+
+def _canonical_genotypes(
+    genotypes: Mapping[str, Genotype], *, sample: str
+) -> Mapping[str, Genotype]:
+    result: dict[str, Genotype] = {}
+    for raw, genotype in genotypes.items():
+        name = canonical_marker_name(raw, allow_unknown=True)
+        if not isinstance(genotype, Genotype):
+            raise ProfileError("a genotype must be a Genotype", sample=sample, marker=name,
+                               value=genotype)
+        if name in result:
+            raise ProfileError("marker given twice (under two spellings)", sample=sample,
+                               marker=name, value=raw)
+        result[name] = genotype
+    return MappingProxyType(result)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One person's STR profile: ``id`` and ``genotypes`` by canonical marker name.
+
+    ``genotypes`` becomes a read-only mapping; an untyped marker is absent (``genotype``
+    returns ``None``). Equality and hashing use the id and the genotypes, not their order.
+    """
+
+    id: str
+    genotypes: Mapping[str, Genotype]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ProfileError("a profile needs a non-empty id", value=self.id)
+        canonical = _canonical_genotypes(self.genotypes, sample=self.id)
+        object.__setattr__(self, "genotypes", canonical)
+        object.__setattr__(self, "_hash", hash((self.id, frozenset(canonical.items()))))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """The typed markers, in the order given."""
+        return tuple(self.genotypes)
+
+    def genotype(self, marker: str) -> Genotype | None:
+        """The genotype at ``marker`` (any alias), or ``None`` if it was not typed."""
+        name = canonical_marker_name(marker, allow_unknown=True)
+        return self.genotypes.get(name)
+
+    @property
+    def sex(self) -> Sex | None:
+        """Sex from amelogenin: XX → female, any Y → male, untyped or X-only partial → None."""
+        amel = self.genotypes.get(AMELOGENIN)
+        if amel is None:
+            return None
+        texts = {a.text for a in amel.alleles}
+        if "Y" in texts:
+            return "male"
+        if amel.is_homozygous and texts == {"X"}:
+            return "female"
+        return None
+
+    @property
+    def is_partial(self) -> bool:
+        """True if any typed marker has only one known allele."""
+        return any(g.is_partial for g in self.genotypes.values())
+
+    def restricted_to(self, markers: Iterable[str]) -> Profile:
+        """The same profile with only ``markers`` (those typed) kept."""
+        wanted = {canonical_marker_name(m, allow_unknown=True) for m in markers}
+        return Profile(self.id, {m: g for m, g in self.genotypes.items() if m in wanted})
+
+    @classmethod
+    def from_mapping(
+        cls,
+        id: str,
+        genotypes: Mapping[str, object],
+        *,
+        allow_unknown_markers: bool = False,
+    ) -> Profile:
+        """Build a profile from raw values: ``{"D3S1358": ["14", "15"], "vWA": "16,17"}``.
+
+        Each value is a sequence of 0–2 alleles or a string ``"14,15"`` / ``"14/15"``;
+        empty or ``None`` means untyped. One allele alone is read as a homozygote (as lab
+        exports write one); ``["14", None]`` (or ``"?"``) is a partial genotype. Every
+        problem is collected; one raises its own typed error (AlleleError, MarkerError,
+        ProfileError), several raise one ProfileError listing them all. More than two
+        alleles is a ProfileError naming a possible mixture.
+        """
+        problems: list[tuple[InputError, Problem]] = []
+        result: dict[str, Genotype] = {}
+        seen: dict[str, str] = {}
+        for raw_marker, raw_value in genotypes.items():
+            try:
+                name = canonical_marker_name(raw_marker, allow_unknown=allow_unknown_markers)
+                if name in seen:
+                    raise ProfileError(
+                        f"marker given twice (as {seen[name]!r} and {raw_marker!r})",
+                        sample=id, marker=name, value=raw_marker,
+                    )
+                seen[name] = str(raw_marker)
+                genotype = _genotype_from_cells(
+                    _allele_cells(raw_value), sample=id, marker=name
+                )
+            except InputError as exc:
+                marker = exc.context.get("marker", raw_marker)
+                problems.append((exc, Problem(exc.message, sample=id, marker=marker,
+                                              value=exc.context.get("value"))))
+                continue
+            if genotype is not None:
+                result[name] = genotype
+        if len(problems) == 1:
+            error, problem = problems[0]
+            if isinstance(error, MarkerError):
+                raise MarkerError(error.message, sample=id, marker=problem.marker,
+                                  value=problem.value) from error
+            raise error
+        if problems:
+            raise ProfileError(
+                f"{len(problems)} problems in profile", sample=id,
+                problems=[p for _, p in problems],
+            )
+        return cls(id, result)
+
+
+@dataclass(frozen=True, slots=True)
+class YHaplotype:
+    """A Y-STR haplotype: ``alleles`` per Y marker, each a sorted tuple.
+
+    Single-copy loci hold one allele; multi-copy loci (DYS385 a/b, DYF387S1 a/b) hold up
+    to ``Marker.copies`` alleles, sorted, so ``DYS385 14,11`` equals ``DYS385 11,14``.
+    """
+
+    id: str
+    alleles: Mapping[str, tuple[Allele, ...]]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ProfileError("a haplotype needs a non-empty id", value=self.id)
+        frozen: dict[str, tuple[Allele, ...]] = {}
+        for raw, alleles in self.alleles.items():
+            name = canonical_marker_name(raw, allow_unknown=True)
+            frozen[name] = tuple(sorted(_allele(a) for a in alleles))
+        proxy = MappingProxyType(frozen)
+        object.__setattr__(self, "alleles", proxy)
+        object.__setattr__(self, "_hash", hash((self.id, frozenset(frozen.items()))))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """The typed Y markers, in the order given."""
+        return tuple(self.alleles)
+
+    def allele(self, marker: str) -> tuple[Allele, ...] | None:
+        """The allele(s) at ``marker``, or ``None`` if untyped."""
+        return self.alleles.get(canonical_marker_name(marker, allow_unknown=True))
+
+    @classmethod
+    def from_mapping(
+        cls,
+        id: str,
+        alleles: Mapping[str, object],
+        *,
+        allow_unknown_markers: bool = False,
+    ) -> YHaplotype:
+        """Build a haplotype from ``{"DYS19": "14", "DYS385": "11,14", ...}``.
+
+        Markers must be Y markers (unless unknown names are allowed); a single-copy locus
+        takes one allele and a multi-copy locus up to its number of copies. Problems are
+        collected and raised as one ProfileError (or the single typed error).
+        """
+        problems: list[tuple[InputError, Problem]] = []
+        result: dict[str, tuple[Allele, ...]] = {}
+        for raw_marker, raw_value in alleles.items():
+            try:
+                name = canonical_marker_name(raw_marker, allow_unknown=allow_unknown_markers)
+                marker = MARKERS.get(name)
+                if marker is not None and marker.chromosome is not ChromosomeType.Y:
+                    raise MarkerError("not a Y-chromosome marker", sample=id, marker=name,
+                                      value=raw_marker)
+                copies = marker.copies if marker is not None else 2
+                cells = [c for c in _allele_cells(raw_value) if not _is_unknown(c)]
+                if len(cells) > copies:
+                    raise ProfileError(
+                        f"{len(cells)} alleles at a {copies}-copy Y locus "
+                        "(possible mixture or duplication)",
+                        sample=id, marker=name, value=raw_value,
+                    )
+                parsed: list[Allele] = []
+                for cell in cells:
+                    if not isinstance(cell, Allele | str | int | float):
+                        raise AlleleError("not an allele designation", sample=id,
+                                          marker=name, value=cell)
+                    try:
+                        parsed.append(_allele(cell))
+                    except AlleleError as exc:
+                        raise AlleleError(exc.message, sample=id, marker=name,
+                                          value=cell) from exc
+            except InputError as exc:
+                problems.append((exc, Problem(exc.message, sample=id,
+                                              marker=exc.context.get("marker", raw_marker),
+                                              value=exc.context.get("value"))))
+                continue
+            if parsed:
+                result[name] = tuple(parsed)
+        if len(problems) == 1:
+            error, problem = problems[0]
+            if isinstance(error, MarkerError) and error.context.get("sample") is None:
+                raise MarkerError(error.message, sample=id, marker=problem.marker,
+                                  value=problem.value) from error
+            raise error
+        if problems:
+            raise ProfileError(f"{len(problems)} problems in haplotype", sample=id,
+                               problems=[p for _, p in problems])
+        return cls(id, result)

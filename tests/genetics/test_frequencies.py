@@ -1,0 +1,394 @@
+"""Frequency tables: policy (minimum frequency, renormalisation), hashing, loaders, errors."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from reunite.errors import FrequencyTableError
+from reunite.genetics.alleles import parse_allele
+from reunite.genetics.frequencies import (
+    FrequencyTable,
+    detect_layout,
+    estimate_frequencies,
+    read_fbi_2015_frequencies,
+    read_frequency_csv,
+    read_frequency_table,
+    read_nist_1036_frequencies,
+)
+from reunite.genetics.profile import Genotype, Profile
+from strategies import frequency_tables, profiles
+
+NIST = "nist-1036-us-population/nist1036_allele_frequencies.csv"
+FBI = "fbi-2015-expanded-codis/fbi2015_allele_frequencies.csv"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestFrequencyTableExamples:
+    def test_frequency__listed_alleles(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.25, "9.3": 0.75}})
+
+        assert table.frequency("TH01", "6") == 0.25
+        assert table.frequency("th01", 9.3) == 0.75
+        assert (parse_allele(6), parse_allele("9.3")) == table.alleles("TH01")
+        assert table.markers == ("TH01",)
+        assert table.renormalised == ()
+
+    def test_min_allele_frequency__five_over_two_n(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.5, "7": 0.5}}, {"TH01": 100})
+
+        assert table.min_allele_frequency("TH01") == 5 / 200
+        assert table.frequency("TH01", "11") == 5 / 200
+        assert table.sample_size("TH01") == 100.0
+
+    def test_min_allele_frequency__configurable_count(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.5, "7": 0.5}}, {"TH01": 100},
+                               min_allele_count=1)
+
+        assert table.frequency("TH01", "11") == 1 / 200
+
+    def test_min_allele_frequency__without_n_smallest_listed_or_floor(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.1, "7": 0.9}})
+        floored = FrequencyTable("t", {"TH01": {"6": 0.1, "7": 0.9}}, min_frequency=0.001)
+
+        assert pytest.approx(table.frequency("TH01", "12"), rel=1e-12) == 0.1
+        assert floored.frequency("TH01", "12") == 0.001
+        assert table.sample_size("TH01") is None
+
+    def test_frequency__unseen_allele_does_not_renormalise(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.5, "7": 0.5}}, {"TH01": 100})
+
+        table.frequency("TH01", "11")
+
+        assert table.frequency("TH01", "6") == 0.5
+        assert table.renormalised == ()
+
+    def test_renormalisation__named_markers(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.2, "7": 0.6}, "vWA": {"14": 1.0}})
+
+        assert pytest.approx(table.frequency("TH01", "6"), rel=1e-12) == 0.25
+        assert pytest.approx(table.frequency("TH01", "7"), rel=1e-12) == 0.75
+        assert table.renormalised == ("TH01",)
+
+    def test_with_allele__adds_and_renormalises(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.5, "7": 0.5}}, {"TH01": 100})
+
+        extended = table.with_allele("TH01", "11")
+
+        # 0.025 added, then every frequency divided by 1.025.
+        assert pytest.approx(extended.frequency("TH01", "11"), rel=1e-12) == 0.025 / 1.025
+        assert pytest.approx(extended.frequency("TH01", "6"), rel=1e-12) == 0.5 / 1.025
+        assert extended.renormalised == ("TH01",)
+        assert table.content_hash != extended.content_hash
+        assert not table.has_allele("TH01", "11")
+
+    def test_with_unseen_alleles__only_missing_ones(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.5, "7": 0.5}}, {"TH01": 100})
+
+        same = table.with_unseen_alleles({"TH01": [parse_allele(6)]})
+        extended = table.with_unseen_alleles({"TH01": [parse_allele(6), parse_allele(11)],
+                                              "vWA": [parse_allele(14)]})
+
+        assert same is table
+        assert extended.has_allele("TH01", "11")
+        assert "vWA" not in extended
+
+    def test_content_hash__identifies_content_not_name(self) -> None:
+        a = FrequencyTable("a", {"TH01": {"6": 0.5, "7": 0.5}})
+        b = FrequencyTable("b", {"TH01": {"7": 0.5, "6": 0.5}})
+        c = FrequencyTable("a", {"TH01": {"6": 0.4, "7": 0.6}})
+
+        assert a.content_hash == b.content_hash
+        assert a.content_hash != c.content_hash
+        assert len(a.content_hash) == 64
+        assert a != b
+        assert a == FrequencyTable("a", {"TH01": {"6": 0.5, "7": 0.5}})
+        assert len({a, b, FrequencyTable("a", {"TH01": {"6": 0.5, "7": 0.5}})}) == 2
+
+    def test_frozen(self) -> None:
+        table = FrequencyTable("a", {"TH01": {"6": 0.5, "7": 0.5}})
+
+        with pytest.raises(AttributeError):
+            table.name = "b"  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            table.frequencies("TH01")[parse_allele(8)] = 0.1  # type: ignore[index]
+
+
+class TestFrequencyTableErrors:
+    @pytest.mark.parametrize("value", [0.0, -0.1, 1.5, math.nan, math.inf])
+    def test_frequency_out_of_range(self, value: float) -> None:
+        with pytest.raises(FrequencyTableError):
+            FrequencyTable("t", {"TH01": {"6": value}})
+
+    def test_marker_not_in_table(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 1.0}})
+
+        with pytest.raises(FrequencyTableError) as info:
+            table.frequency("vWA", "14")
+
+        assert info.value.marker == "vWA"
+
+    def test_bad_sample_size(self) -> None:
+        with pytest.raises(FrequencyTableError):
+            FrequencyTable("t", {"TH01": {"6": 1.0}}, {"TH01": 0})
+
+
+class TestFrequencyTableProperties:
+    @given(frequency_tables())
+    def test_every_marker_sums_to_one_after_renormalisation(self, table: FrequencyTable) -> None:
+        for marker in table.markers:
+            assert pytest.approx(math.fsum(table.frequencies(marker).values()),
+                                        abs=1e-12) == 1.0
+
+    @given(frequency_tables())
+    def test_unseen_allele_sums_to_one_after_with_allele(self, table: FrequencyTable) -> None:
+        marker = table.markers[0]
+
+        extended = table.with_allele(marker, "OL")
+
+        assert pytest.approx(math.fsum(extended.frequencies(marker).values()),
+                                    abs=1e-12) == 1.0
+        assert marker in extended.renormalised
+
+    @given(frequency_tables())
+    def test_content_hash_is_stable(self, table: FrequencyTable) -> None:
+        rebuilt = FrequencyTable(
+            table.name, {m: dict(table.frequencies(m)) for m in table.markers},
+            {m: n for m in table.markers if (n := table.sample_size(m)) is not None},
+        )
+
+        assert table.content_hash == rebuilt.content_hash
+
+
+class TestEstimateFrequencies:
+    def test_estimate_frequencies__counts_and_n(self) -> None:
+        people = [
+            Profile("a", {"TH01": Genotype(6, 7), "AMEL": Genotype("X", "Y")}),
+            Profile("b", {"TH01": Genotype(6, 6), "vWA": Genotype(14, 15)}),
+            Profile("c", {"TH01": Genotype.partial(9), "vWA": Genotype(14, 14)}),
+        ]
+
+        table = estimate_frequencies(people, name="three")
+
+        # TH01: a and b counted (c partial): 6,7,6,6 -> 3/4, 1/4, N = 2.
+        assert table.frequency("TH01", 6) == 0.75
+        assert table.frequency("TH01", 7) == 0.25
+        assert table.sample_size("TH01") == 2.0
+        assert table.frequency("vWA", 14) == 0.75
+        assert "AMEL" not in table
+        assert table.min_allele_frequency("TH01") < 5 / 4  # capped at 1
+        assert table.min_allele_frequency("TH01") == 1.0
+
+    @given(profiles())
+    def test_estimate_frequencies__of_one_profile(self, profile: Profile) -> None:
+        table = estimate_frequencies([profile], name="one")
+
+        for marker, genotype in profile.genotypes.items():
+            expected = 1.0 if genotype.is_homozygous else 0.5
+            assert expected == table.frequency(marker, genotype.alleles[0])
+
+
+class TestReadFrequencyCsv:
+    def test_read_frequency_csv__with_n(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "t.csv", "marker,allele,frequency,N\nTH01,6,0.25,100\n"
+                                          "TH01,9.3,0.75,100\nVWA,14,1,50\n")
+
+        table = read_frequency_csv(path)
+
+        assert table.frequency("TH01", "6") == 0.25
+        assert table.sample_size("TH01") == 100.0
+        assert table.sample_size("vWA") == 50.0
+        assert table.name == "t"
+        assert detect_layout(path) == "csv"
+
+    def test_read_frequency_csv__without_n_and_locus_header(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "t.csv", "Locus,Allele,Frequency\nTH01,6,0.5\nTH01,7,0.5\n")
+
+        table = read_frequency_csv(path, name="mine")
+
+        assert table.sample_size("TH01") is None
+        assert table.name == "mine"
+
+    @pytest.mark.parametrize(
+        ("text", "line", "value"),
+        [
+            ("marker,allele,frequency\nTH01,6,0.5\nTH01,abc,0.5\n", 3, "abc"),
+            ("marker,allele,frequency\nTH01,6,0.5\nTH01,7,x\n", 3, "x"),
+            ("marker,allele,frequency\nTH01,6,0.5\nTH01,7,0\n", 3, 0.0),
+            ("marker,allele,frequency\nTH01,6,1.5\n", 2, 1.5),
+            ("marker,allele,frequency\nTH01,6,0.5\nTH01,6,0.5\n", 3, "6"),
+            ("marker,allele,frequency,N\nTH01,6,0.5,100\nTH01,7,0.5,90\n", 3, 90.0),
+            ("marker,allele,frequency,N\nTH01,6,0.5,-4\n", 2, -4.0),
+            ("marker,allele,frequency\nTH01,6,0.5,9\n", 2, ["9"]),
+            ("marker,allele,frequency\n,6,0.5\n", 2, ""),
+        ],
+    )
+    def test_read_frequency_csv__bad_row_names_file_line_value(
+        self, tmp_path: Path, text: str, line: int, value: object
+    ) -> None:
+        path = _write(tmp_path / "bad.csv", text)
+
+        with pytest.raises(FrequencyTableError) as info:
+            read_frequency_csv(path)
+
+        assert str(path) == info.value.source
+        assert line == info.value.line
+        assert value == info.value.value
+        assert str(path) in str(info.value)
+        assert f"line {line}" in str(info.value)
+
+    def test_read_frequency_csv__collects_every_bad_row(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "bad.csv",
+                      "marker,allele,frequency\nTH01,abc,0.5\nTH01,7,x\nvWA,14,1\n")
+
+        with pytest.raises(FrequencyTableError) as info:
+            read_frequency_csv(path)
+
+        assert [p.line for p in info.value.problems] == [2, 3]
+        assert [p.value for p in info.value.problems] == ["abc", "x"]
+
+    def test_read_frequency_csv__missing_column(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "bad.csv", "marker,allele\nTH01,6\n")
+
+        with pytest.raises(FrequencyTableError, match="missing column") as info:
+            read_frequency_csv(path)
+
+        assert info.value.line == 1
+
+    def test_read_frequency_csv__missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(FrequencyTableError) as info:
+            read_frequency_csv(tmp_path / "nope.csv")
+
+        assert str(tmp_path / "nope.csv") == info.value.source
+
+    def test_read_frequency_csv__empty_file(self, tmp_path: Path) -> None:
+        with pytest.raises(FrequencyTableError):
+            read_frequency_csv(_write(tmp_path / "empty.csv", ""))
+
+    def test_read_frequency_csv__header_only(self, tmp_path: Path) -> None:
+        with pytest.raises(FrequencyTableError, match="no frequencies"):
+            read_frequency_csv(_write(tmp_path / "h.csv", "marker,allele,frequency\n"))
+
+    def test_read_frequency_csv__population_must_be_chosen(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "p.csv", "population,marker,allele,frequency\n"
+                                          "A,TH01,6,1\nB,TH01,7,1\n")
+
+        with pytest.raises(FrequencyTableError, match="choose a population"):
+            read_frequency_csv(path)
+        assert (parse_allele(7),) == read_frequency_csv(path, population="B").alleles("TH01")
+
+
+class TestRealTables:
+    """The real public tables in ../shared/data, checked against their SOURCE.md figures."""
+
+    def test_nist_1036__all(self, shared_data: Path) -> None:
+        table = read_nist_1036_frequencies(shared_data / NIST)
+
+        assert len(table.markers) == 29
+        assert {"vWA", "Penta C", "Penta D", "Penta E", "SE33", "D6S1043", "F13A01", "F13B",
+                "FESFPS", "LPL"} <= set(table.markers)
+        assert table.sample_size("D3S1358") == 1036.0
+        # OT05588 is untyped at TPOX and C88H at Penta D (SOURCE.md says Penta_C, but the
+        # genotype file and the counts agree on Penta_D): 1035 people there.
+        assert table.sample_size("TPOX") == 1035.0
+        assert table.sample_size("Penta D") == 1035.0
+        assert table.sample_size("Penta C") == 1036.0
+        assert table.renormalised == ()
+        assert table.min_allele_frequency("D3S1358") == 5 / 2072
+        assert detect_layout(shared_data / NIST) == "nist"
+
+    def test_nist_1036__caucasian_th01_9_3(self, shared_data: Path) -> None:
+        table = read_nist_1036_frequencies(shared_data / NIST, population="Cauc")
+
+        assert pytest.approx(table.frequency("TH01", "9.3"), rel=1e-12) == 249 / 722
+        assert table.sample_size("TH01") == 361.0
+
+    @pytest.mark.parametrize(("population", "n"),
+                             [("AfAm", 342), ("Cauc", 361), ("Hisp", 236), ("Asian", 97)])
+    def test_nist_1036__populations(self, shared_data: Path, population: str, n: int) -> None:
+        table = read_nist_1036_frequencies(shared_data / NIST, population=population)
+
+        assert len(table.markers) == 29
+        assert float(n) == table.sample_size("D8S1179")
+
+    def test_fbi_2015__caucasian(self, shared_data: Path) -> None:
+        table = read_fbi_2015_frequencies(shared_data / FBI)
+
+        assert len(table.markers) == 23
+        assert {"Penta D", "Penta E", "SE33"} <= set(table.markers)
+        assert "DYS391" not in table
+        assert all(table.sample_size(m) == 202.0 for m in table.markers)
+        assert detect_layout(shared_data / FBI) == "fbi"
+
+    def test_fbi_2015__frequency_is_published_value_renormalised(
+        self, shared_data: Path
+    ) -> None:
+        published: dict[str, float] = defaultdict(float)
+        with (shared_data / FBI).open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["population"] == "Caucasian" and row["locus"] == "D3S1358":
+                    published[row["allele"]] = float(row["frequency"])
+
+        table = read_fbi_2015_frequencies(shared_data / FBI)
+
+        expected = published["15"] / math.fsum(published.values())
+        assert published["15"] == 0.247525
+        assert expected == pytest.approx(table.frequency("D3S1358", 15), rel=1e-12)
+        assert "D3S1358" in table.renormalised
+
+    @pytest.mark.parametrize(
+        ("population", "n"),
+        [("African American", 209), ("SW Hispanic", 209), ("SE Hispanic", 263),
+         ("Bahamian", 157), ("Jamaican", 177), ("Trinidadian", 79), ("Chamorro", 95),
+         ("Filipino", 91), ("Apache", 192), ("Navajo", 143)],
+    )
+    def test_fbi_2015__populations(self, shared_data: Path, population: str, n: int) -> None:
+        table = read_fbi_2015_frequencies(shared_data / FBI, population=population)
+
+        assert len(table.markers) == 23
+        assert float(n) == table.sample_size("D3S1358")
+
+    def test_fbi_2015__lineage_markers_kept_on_request(self, shared_data: Path) -> None:
+        table = read_fbi_2015_frequencies(shared_data / FBI, autosomal_only=False)
+
+        assert {"DYS391", "Yindel"} <= set(table.markers)
+
+    def test_read_frequency_table__auto_detects(self, shared_data: Path) -> None:
+        assert read_frequency_table(shared_data / NIST).name == "NIST 1036 All"
+        assert read_frequency_table(shared_data / FBI).name == "FBI 2015 Caucasian"
+
+    def test_unknown_population_is_named(self, shared_data: Path) -> None:
+        with pytest.raises(FrequencyTableError) as info:
+            read_nist_1036_frequencies(shared_data / NIST, population="Martian")
+
+        assert info.value.value == "Martian"
+
+
+class TestLayoutErrors:
+    def test_nist__count_above_n_alleles(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "n.csv", "population,locus,allele,count,n_alleles,frequency\n"
+                                          "All,TH01,6,3,2,1.5\n")
+
+        with pytest.raises(FrequencyTableError) as info:
+            read_nist_1036_frequencies(path)
+
+        assert (info.value.line, info.value.value) == (2, "3")
+
+    def test_fbi__bad_frequency(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "f.csv", "population,locus,allele,frequency,n_alleles,count\n"
+                                          "Caucasian,TH01,6,0.5,404,202\n"
+                                          "Caucasian,TH01,7,zero,404,202\n")
+
+        with pytest.raises(FrequencyTableError) as info:
+            read_fbi_2015_frequencies(path)
+
+        assert (str(path), 3, "zero") == (info.value.source, info.value.line, info.value.value)
