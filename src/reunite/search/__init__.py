@@ -1,1 +1,35 @@
-"""reunite.search."""
+"""reunite.search: the vectorised engine over millions of profiles.
+
+* :class:`ProfileMatrix` (``matrix``/``encode``): the compact index, one genotype code per
+  marker (24 bytes per 24-locus profile), incremental add and remove;
+* :func:`exact_match` and :func:`direct_match` (``direct``): identity search, CODIS-style
+  stringency, ranked by 1/RMP;
+* kernels behind :class:`ScoringBackend` (numpy reference, numba), ready for a GPU one.
+
+Every search entry point takes the two index names and a :class:`SearchPolicy` and asks
+it first; the search matrix itself lives in ``reunite.governance.policy``.
+"""
+
+from reunite.search._kernels import ScoringBackend, available_backends, get_backend
+from reunite.search.direct import (
+    DirectHit,
+    DirectSearchResult,
+    Stringency,
+    direct_match,
+    exact_match,
+)
+from reunite.search.matrix import ProfileMatrix
+from reunite.search.policy import SearchPolicy
+
+__all__ = [
+    "DirectHit",
+    "DirectSearchResult",
+    "ProfileMatrix",
+    "ScoringBackend",
+    "SearchPolicy",
+    "Stringency",
+    "available_backends",
+    "direct_match",
+    "exact_match",
+    "get_backend",
+]
