@@ -1,0 +1,48 @@
+"""``reunite lr CASE.json``: kinship likelihood ratios for a kinship case file.
+
+Reads a ``reunite-kinship-case/1`` file (one case or a JSON array of cases; see
+``../shared/spec/kinship-case.md``), computes exact per-marker likelihoods of every
+hypothesis and the LR of the first against the others, and prints JSON. Invalid cases
+raise :class:`reunite.errors.CaseError`; :func:`reunite.cli.main.main` maps it to exit
+status 2 with the message (case, field, value), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reunite.io.kinship_case import read_cases, result_json, solve_case
+
+__all__ = ["register"]
+
+
+def lr(
+    case_file: Annotated[Path, typer.Argument(help="Kinship case JSON (one case or an array).")],
+    indent: Annotated[int | None, typer.Option(help="Indent the JSON output.")] = None,
+) -> None:
+    """Likelihood ratio of the first hypothesis against each other hypothesis.
+
+    Example:
+
+        reunite lr ../shared/reference-cases/trio_paternity_true_nomut.json
+
+    Prints {"id", "likelihoods", "lr", "total_lr", "log10_total_lr"} (an array for an
+    array of cases). An exclusion gives LR 0 and log10 null; 0/0 gives null.
+    """
+    cases, is_array = read_cases(case_file)
+    outputs = []
+    for case in cases:
+        for note in case.notes:
+            typer.echo(f"note: case {case.id!r}: {note}", err=True)
+        outputs.append(result_json(case, solve_case(case)))
+    payload = outputs if is_array else outputs[0]
+    typer.echo(json.dumps(payload, indent=indent))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reunite lr`` to ``app``."""
+    app.command(name="lr")(lr)

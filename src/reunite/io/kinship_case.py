@@ -1,0 +1,505 @@
+"""Kinship case JSON (``reunite-kinship-case/1``): read, validate, and write results.
+
+The format is specified in ``../shared/spec/kinship-case.md``. :func:`read_cases` returns
+one :class:`KinshipCase` per case (a file may hold one case or a JSON array of them);
+:func:`solve_case` answers it with :func:`reunite.stats.lr.kinship_lr`.
+
+Validation collects every problem of a case and raises one
+:class:`~reunite.errors.CaseError` naming the case, each field and each offending value:
+unknown model or transform, negative or impossible rates, malformed matrices, alleles
+not in the marker (unless ``unseen_allele_frequency`` is set), frequencies that are
+negative or far from summing to 1, bad sex, malformed pedigrees, a typed person missing
+from a hypothesis.
+
+Frequencies summing to 1 within 1e-6 are used exactly as given; a sum off by more than
+that but at most 0.05 is renormalised and a note says so (:attr:`KinshipCase.notes`,
+printed on standard error by the CLI and added as ``notes`` to the result); a sum off by
+more than 0.05 is an error, not a rounding slip.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reunite.errors import CaseError, FileFormatError, PedigreeError, Problem, ReuniteError
+from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.pedigree import SEXES, Pedigree, Person
+from reunite.stats.likelihood import Genotype, KinshipMarker
+from reunite.stats.lr import LRResult, kinship_lr
+from reunite.stats.mutation import (
+    MODEL_NAMES,
+    TRANSFORMS,
+    MutationModel,
+    MutationSpec,
+    mutation_matrix,
+)
+
+__all__ = [
+    "FORMAT",
+    "KinshipCase",
+    "parse_case",
+    "read_cases",
+    "result_json",
+    "solve_case",
+]
+
+FORMAT = "reunite-kinship-case/1"
+SUM_TOLERANCE = 1e-6
+RENORMALISE_LIMIT = 0.05
+
+
+@dataclass(frozen=True)
+class KinshipCase:
+    """A validated kinship question."""
+
+    id: str
+    theta: float
+    markers: tuple[KinshipMarker, ...]
+    genotypes: Mapping[str, Mapping[str, Genotype | None]]
+    hypotheses: tuple[Hypothesis, ...]
+    description: str = ""
+    expected: Mapping[str, Any] | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def read_cases(path: str | Path) -> tuple[list[KinshipCase], bool]:
+    """Cases in ``path``, and whether the file held a JSON array."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FileFormatError(f"cannot read case file: {exc.strerror}", source=str(p),
+                              value=str(p)) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"not valid JSON: {exc.msg}", source=str(p), line=exc.lineno,
+                              value=None) from exc
+    if isinstance(data, list):
+        return [parse_case(d, source=str(p), position=i) for i, d in enumerate(data)], True
+    return [parse_case(data, source=str(p))], False
+
+
+def parse_case(data: Any, *, source: str | None = None, position: int | None = None
+               ) -> KinshipCase:
+    """Validate one case object (see the module docstring)."""
+    label = f"#{position}" if position is not None else "?"
+    if not isinstance(data, dict):
+        raise CaseError("a case must be a JSON object", source=source, case=label,
+                        value=type(data).__name__)
+    case_id = str(data.get("id", label))
+    problems: list[Problem] = []
+
+    def bad(message: str, field_name: str, value: Any, marker: str | None = None,
+            sample: str | None = None) -> None:
+        problems.append(Problem(message, source=source, field=field_name, value=value,
+                                marker=marker, sample=sample))
+
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        bad(f"unsupported format; expected {FORMAT!r}", "format", fmt)
+    theta = data.get("theta", 0.0)
+    if theta is None:
+        theta = 0.0
+    if isinstance(theta, bool) or not isinstance(theta, int | float) or not (
+            0.0 <= theta < 1.0):
+        bad("theta must be a number in [0, 1)", "theta", theta)
+        theta = 0.0
+
+    raw_genotypes = data.get("genotypes", {})
+    if not isinstance(raw_genotypes, dict):
+        bad("genotypes must be an object {person: {marker: [a, b]}}", "genotypes",
+            type(raw_genotypes).__name__)
+        raw_genotypes = {}
+
+    notes: list[str] = []
+    markers: list[KinshipMarker] = []
+    raw_markers = data.get("markers")
+    if not isinstance(raw_markers, list) or not raw_markers:
+        bad("markers must be a non-empty list", "markers", raw_markers)
+        raw_markers = []
+    names_seen: set[str] = set()
+    for mi, raw in enumerate(raw_markers):
+        marker = _parse_marker(raw, mi, raw_genotypes, bad, notes)
+        if marker is not None:
+            if marker.name in names_seen:
+                bad("duplicate marker name", f"markers[{mi}].name", marker.name)
+            names_seen.add(marker.name)
+            markers.append(marker)
+    by_name = {m.name: m for m in markers}
+
+    genotypes: dict[str, dict[str, Genotype | None]] = {}
+    for person, per_marker in raw_genotypes.items():
+        if per_marker is None:
+            per_marker = {}
+        if not isinstance(per_marker, dict):
+            bad("genotypes of a person must be an object {marker: [a, b]}",
+                f"genotypes.{person}", per_marker, sample=person)
+            continue
+        genotypes[person] = {}
+        for mname, g in per_marker.items():
+            fld = f"genotypes.{person}.{mname}"
+            if mname not in by_name:
+                if not any(isinstance(r, dict) and r.get("name") == mname
+                           for r in raw_markers):
+                    bad("marker not listed in markers", fld, mname, sample=person)
+                continue
+            genotype = _parse_genotype(g, fld, person, by_name[mname], bad)
+            genotypes[person][mname] = genotype
+
+    hypotheses: list[Hypothesis] = []
+    raw_hyps = data.get("hypotheses")
+    if not isinstance(raw_hyps, list) or len(raw_hyps) < 2:
+        bad("hypotheses must be a list of at least two", "hypotheses",
+            len(raw_hyps) if isinstance(raw_hyps, list) else raw_hyps)
+        raw_hyps = []
+    hyp_names: set[str] = set()
+    for hi, raw in enumerate(raw_hyps):
+        hyp = _parse_hypothesis(raw, hi, bad)
+        if hyp is None:
+            continue
+        if hyp.name in hyp_names:
+            bad("duplicate hypothesis name", f"hypotheses[{hi}].name", hyp.name)
+        hyp_names.add(hyp.name)
+        hypotheses.append(hyp)
+        for person in genotypes:
+            if person not in hyp.pedigree:
+                bad(f"typed person {person!r} is missing from hypothesis {hyp.name!r}",
+                    f"hypotheses[{hi}].pedigree", person, sample=person)
+
+    if problems:
+        raise CaseError(f"invalid kinship case ({len(problems)} problem"
+                        f"{'s' if len(problems) > 1 else ''})", problems=problems,
+                        case=case_id, source=source)
+    return KinshipCase(
+        id=case_id,
+        theta=float(theta),
+        markers=tuple(markers),
+        genotypes=genotypes,
+        hypotheses=tuple(hypotheses),
+        description=str(data.get("description", "")),
+        expected=data.get("expected"),
+        notes=tuple(notes),
+    )
+
+
+def _allele_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return None
+
+
+def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
+                  notes: list[str]) -> KinshipMarker | None:
+    fld = f"markers[{mi}]"
+    if not isinstance(raw, dict):
+        bad("a marker must be an object", fld, raw)
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        bad("marker name must be a non-empty string", f"{fld}.name", name)
+        return None
+    n_before = len(notes)
+    chromosome = raw.get("chromosome", "autosomal")
+    if chromosome not in ("autosomal", None):
+        bad("only autosomal markers are supported", f"{fld}.chromosome", chromosome, name)
+    raw_alleles = raw.get("alleles")
+    raw_freqs = raw.get("frequencies")
+    if not isinstance(raw_alleles, list) or not raw_alleles:
+        bad("alleles must be a non-empty list", f"{fld}.alleles", raw_alleles, name)
+        return None
+    alleles = [_allele_text(a) for a in raw_alleles]
+    if any(a is None or a == "" for a in alleles):
+        bad("allele names must be strings or numbers", f"{fld}.alleles", raw_alleles, name)
+        return None
+    allele_list = [a for a in alleles if a is not None]
+    if len(set(allele_list)) != len(allele_list):
+        bad("duplicate allele names", f"{fld}.alleles", raw_alleles, name)
+        return None
+    if not isinstance(raw_freqs, list) or len(raw_freqs) != len(allele_list):
+        bad("frequencies must be a list parallel to alleles", f"{fld}.frequencies",
+            raw_freqs, name)
+        return None
+    if any(isinstance(f, bool) or not isinstance(f, int | float) or not math.isfinite(f)
+           or f < 0 for f in raw_freqs):
+        bad("frequencies must be non-negative numbers", f"{fld}.frequencies", raw_freqs, name)
+        return None
+    freqs = np.asarray(raw_freqs, dtype=np.float64)
+    total = float(freqs.sum())
+    if abs(total - 1.0) > RENORMALISE_LIMIT or total <= 0:
+        bad("frequencies do not sum to 1", f"{fld}.frequencies", total, name)
+        return None
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        freqs = freqs / total
+        notes.append(f"marker {name}: frequencies summed to {total!r}; renormalised to 1")
+
+    # Alleles seen in genotypes but not in the marker: an error unless a frequency for
+    # unseen alleles is given (then added, the others scaled by 1 - f).
+    unseen = raw.get("unseen_allele_frequency")
+    extra: list[str] = []
+    for person, per_marker in raw_genotypes.items():
+        if not isinstance(per_marker, dict):
+            continue
+        g = per_marker.get(name)
+        if isinstance(g, list):
+            for a in g:
+                text = _allele_text(a)
+                if text is not None and text not in allele_list and text not in extra:
+                    if unseen is None:
+                        bad(f"allele {text!r} of {person} is not an allele of the marker",
+                            f"genotypes.{person}.{name}", a, name, person)
+                    else:
+                        extra.append(text)
+    if unseen is not None and (isinstance(unseen, bool) or not isinstance(unseen, int | float)
+                               or not 0 < unseen < 1):
+        bad("unseen_allele_frequency must be a number in (0, 1)",
+            f"{fld}.unseen_allele_frequency", unseen, name)
+        return None
+    for text in extra:
+        assert unseen is not None
+        freqs = np.concatenate([freqs * (1.0 - unseen), [float(unseen)]])
+        allele_list.append(text)
+        notes.append(f"marker {name}: allele {text} added with frequency {unseen}")
+
+    mutation = _parse_mutation(raw.get("mutation"), fld, name, allele_list, freqs,
+                               bool(extra), bad)
+    if len(notes) > n_before and mutation is False:
+        return None
+    if mutation is False:
+        return None
+    return KinshipMarker(name=name, alleles=tuple(allele_list), frequencies=freqs,
+                         mutation=mutation if isinstance(mutation, MutationModel) else None)
+
+
+def _parse_spec(raw: Any, fld: str, name: str, bad: Any) -> MutationSpec | None:
+    if not isinstance(raw, dict):
+        bad("a mutation model must be an object {model, rate, ...}", fld, raw, name)
+        return None
+    model = raw.get("model")
+    if model not in MODEL_NAMES:
+        bad(f"unknown mutation model; expected one of {', '.join(MODEL_NAMES)}",
+            f"{fld}.model", model, name)
+        return None
+    ok = True
+    values: dict[str, float] = {}
+    for key, default in (("rate", 0.0), ("rate2", 0.0), ("range", 1.0)):
+        v = raw.get(key, default)
+        if v is None:
+            v = default
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            bad(f"{key} must be a number", f"{fld}.{key}", v, name)
+            ok = False
+        elif key in ("rate", "rate2") and not 0 <= v <= 1:
+            bad(f"{key} must lie in [0, 1]" + (" (negative rate)" if v < 0 else ""),
+                f"{fld}.{key}", v, name)
+            ok = False
+        elif key == "range" and v <= 0:
+            bad("range must be positive", f"{fld}.range", v, name)
+            ok = False
+        values[key] = float(v)
+    if model in ("equal", "proportional", "onestep", "stepwise") and "rate" not in raw:
+        bad(f"the {model} model needs a rate", f"{fld}.rate", None, name)
+        ok = False
+    if model == "stepwise":
+        for key in ("rate2", "range"):
+            if key not in raw:
+                bad(f"the stepwise model needs {key}", f"{fld}.{key}", None, name)
+                ok = False
+    transform = raw.get("transform")
+    if transform is not None and transform not in TRANSFORMS:
+        bad(f"unknown transform; expected one of {', '.join(TRANSFORMS)}",
+            f"{fld}.transform", transform, name)
+        ok = False
+    matrix = raw.get("matrix")
+    matrix_t: tuple[tuple[float, ...], ...] | None = None
+    if matrix is not None:
+        try:
+            matrix_t = tuple(tuple(float(x) for x in row) for row in matrix)
+        except (TypeError, ValueError):
+            bad("matrix must be a list of rows of numbers", f"{fld}.matrix", None, name)
+            ok = False
+    if not ok:
+        return None
+    return MutationSpec(model=str(model), rate=values["rate"], rate2=values["rate2"],
+                        range=values["range"], transform=transform, matrix=matrix_t)
+
+
+def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
+                    freqs: np.ndarray[Any, np.dtype[np.float64]], alleles_added: bool,
+                    bad: Any) -> MutationModel | None | bool:
+    """The marker's mutation model; None for none; False after reporting a problem."""
+    if raw is None:
+        return None
+    fld = f"{fld}.mutation"
+    if not isinstance(raw, dict):
+        bad("mutation must be an object {female, male, matrices}", fld, raw, name)
+        return False
+    if "model" in raw and "female" not in raw and "male" not in raw:
+        raw = {"female": raw, "male": raw}
+    specs: dict[str, MutationSpec | None] = {}
+    for sex in ("female", "male"):
+        if sex in raw:
+            specs[sex] = _parse_spec(raw[sex], f"{fld}.{sex}", name, bad)
+    matrices = raw.get("matrices")
+    n = len(alleles)
+    result: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
+    ok = True
+    for sex in ("female", "male"):
+        given = matrices.get(sex) if isinstance(matrices, dict) else None
+        spec = specs.get(sex)
+        if given is not None and not alleles_added:
+            try:
+                mat = np.asarray(given, dtype=np.float64)
+            except (TypeError, ValueError):
+                bad("matrix must be a list of rows of numbers", f"{fld}.matrices.{sex}", None,
+                    name)
+                ok = False
+                continue
+            if mat.shape != (n, n):
+                bad(f"matrix must be {n}×{n} (one row and column per allele)",
+                    f"{fld}.matrices.{sex}", list(mat.shape), name)
+                ok = False
+                continue
+            if not np.all(np.isfinite(mat)) or np.any(mat < 0):
+                bad("matrix entries must be non-negative numbers", f"{fld}.matrices.{sex}",
+                    float(np.nanmin(mat)), name)
+                ok = False
+                continue
+            sums = mat.sum(axis=1)
+            if np.any(np.abs(sums - 1.0) > 1e-6):
+                bad("matrix rows must sum to 1", f"{fld}.matrices.{sex}",
+                    float(sums[int(np.argmax(np.abs(sums - 1.0)))]), name)
+                ok = False
+                continue
+            result[sex] = mat
+        elif spec is not None:
+            try:
+                result[sex] = mutation_matrix(spec, alleles, freqs, marker=name)
+            except ReuniteError as exc:
+                bad(exc.message, f"{fld}.{sex}", exc.context.get("value"), name)
+                ok = False
+        elif sex in raw and spec is None:
+            ok = False
+        else:
+            result[sex] = np.eye(n)
+    if not ok:
+        return False
+    description: dict[str, object] = {
+        sex: (s.to_dict() if s is not None else None) for sex, s in specs.items()}
+    if isinstance(matrices, dict) and not alleles_added:
+        description["matrices"] = "given"
+    return MutationModel(female=result["female"], male=result["male"],
+                         description=description)
+
+
+def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: Any
+                    ) -> Genotype | None:
+    if g is None:
+        return None
+    if not isinstance(g, list) or len(g) != 2:
+        bad("a genotype must be a list of two alleles (null for unknown)", fld, g,
+            marker.name, person)
+        return None
+    out: list[str | None] = []
+    for a in g:
+        if a is None:
+            out.append(None)
+            continue
+        text = _allele_text(a)
+        if text is None:
+            bad("an allele must be a string or a number", fld, a, marker.name, person)
+            return None
+        if text not in marker.index:
+            # Already reported while reading the marker (unless unseen alleles allowed).
+            return None
+        out.append(text)
+    if out[0] is None and out[1] is None:
+        return None
+    return (out[0], out[1])
+
+
+def _parse_hypothesis(raw: Any, hi: int, bad: Any) -> Hypothesis | None:
+    fld = f"hypotheses[{hi}]"
+    if not isinstance(raw, dict):
+        bad("a hypothesis must be an object {name, pedigree}", fld, raw)
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        bad("hypothesis name must be a non-empty string", f"{fld}.name", name)
+        return None
+    persons_raw = raw.get("pedigree")
+    if not isinstance(persons_raw, list) or not persons_raw:
+        bad("pedigree must be a non-empty list of persons", f"{fld}.pedigree", persons_raw)
+        return None
+    persons = []
+    ok = True
+    for pi, p in enumerate(persons_raw):
+        pf = f"{fld}.pedigree[{pi}]"
+        if not isinstance(p, dict) or not isinstance(p.get("id"), str):
+            bad("a person must be an object with a string id", pf, p)
+            ok = False
+            continue
+        sex = p.get("sex", "unknown")
+        if sex not in SEXES:
+            bad(f"sex must be one of {', '.join(SEXES)}", f"{pf}.sex", sex, sample=p["id"])
+            ok = False
+            continue
+        father, mother = p.get("father"), p.get("mother")
+        if not (father is None or isinstance(father, str)) or not (
+                mother is None or isinstance(mother, str)):
+            bad("father and mother must be ids or null", pf, p, sample=p["id"])
+            ok = False
+            continue
+        persons.append(Person(p["id"], father, mother, sex))
+    if not ok:
+        return None
+    try:
+        pedigree = Pedigree(tuple(persons))
+    except PedigreeError as exc:
+        for problem in exc.problems:
+            bad(f"hypothesis {name!r}: {problem.message}", f"{fld}.pedigree", problem.value,
+                sample=problem.sample)
+        return None
+    return Hypothesis(name=name, pedigree=pedigree)
+
+
+def solve_case(case: KinshipCase) -> LRResult:
+    """Answer ``case`` with :func:`reunite.stats.lr.kinship_lr`."""
+    return kinship_lr(case.hypotheses, case.markers, case.genotypes, theta=case.theta,
+                      case_id=case.id)
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return value
+    if isinstance(value, dict):
+        return {k: _json_number(v) for k, v in value.items()}
+    return value
+
+
+def result_json(case: KinshipCase, result: LRResult) -> dict[str, Any]:
+    """The ``reunite lr`` output object for one case (NaN, i.e. 0/0, written as null)."""
+    out = {k: _json_number(v) for k, v in result.to_dict().items()}
+    if case.notes:
+        out["notes"] = list(case.notes)
+    if result.inconsistencies:
+        out["inconsistencies"] = [
+            {"hypothesis": i.hypothesis, "marker": i.marker, "persons": list(i.persons)}
+            for i in result.inconsistencies
+        ]
+    return out

@@ -1,0 +1,196 @@
+"""Private kernels: exact pedigree likelihood of one marker by variable elimination.
+
+No validation, no labels: integer arrays in, a float64 log-likelihood out. The public
+entry point is :func:`reunite.stats.likelihood.pedigree_likelihood`.
+
+Model (Elston–Stewart / Lander–Green factorisation over *allele* variables): every person
+``k`` has two variables, the paternal allele ``2k`` and the maternal allele ``2k+1``.
+Factors are
+
+* a founder prior ``p[a]`` on each founder allele (or, with θ > 0, one prior per block of
+  founder alleles that are identical by descent; see :mod:`reunite.stats.theta`);
+* a transmission factor ``T(c_pat, f_pat, f_mat) = ½·(M♂[f_pat, c_pat] + M♂[f_mat, c_pat])``
+  for each child's paternal allele (the female matrix for the maternal one): Mendelian
+  segregation followed by mutation, on every transmission;
+* an evidence factor on ``(pat, mat)`` of each typed person: 1 when the ordered pair is a
+  phase of the observed unordered genotype (for a half-typed ``a/-``: when either allele
+  is ``a``), else 0.
+
+The likelihood is the sum over all variables of the product of factors, computed exactly
+by variable elimination with a greedy min-weight order (the product of the domain sizes of
+a variable's neighbours), which handles loops and inbreeding without loop breaking. Typed
+persons' variables are restricted to their observed alleles first (domain reduction), and
+each intermediate factor is rescaled by its maximum with the log of the scale accumulated,
+so long pedigrees do not underflow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["log_likelihood", "variable_elimination"]
+
+IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
+Factor = tuple[tuple[int, ...], FloatArray]
+
+# einsum in its sublist form (operand, axes, operand, axes, ..., output axes); numpy's
+# stubs only describe the subscript-string form.
+_einsum: Callable[..., Any] = np.einsum
+
+
+def variable_elimination(factors: list[Factor], sizes: dict[int, int]) -> float:
+    """Natural log of the sum over all variables of the product of ``factors``.
+
+    ``factors`` are ``(variables, array)`` with one array axis per variable (no repeats);
+    ``sizes`` gives each variable's domain size. Returns ``-inf`` for a zero sum.
+    """
+    log_scale = 0.0
+    remaining = list(factors)
+    variables: set[int] = set()
+    for vs, _ in remaining:
+        variables.update(vs)
+    while variables:
+        best_var = -1
+        best_cost = math.inf
+        for v in variables:
+            nb: set[int] = set()
+            for vs, _ in remaining:
+                if v in vs:
+                    nb.update(vs)
+            cost = 1.0
+            for u in nb:
+                cost *= sizes[u]
+            if cost < best_cost:
+                best_cost, best_var = cost, v
+        v = best_var
+        touching = [f for f in remaining if v in f[0]]
+        remaining = [f for f in remaining if v not in f[0]]
+        out_vars = sorted({u for vs, _ in touching for u in vs} - {v})
+        local = {u: i for i, u in enumerate([*out_vars, v])}
+        args: list[object] = []
+        for vs, arr in touching:
+            args.append(arr)
+            args.append([local[u] for u in vs])
+        args.append([local[u] for u in out_vars])
+        new = _einsum(*args, optimize=len(touching) > 2)
+        variables.discard(v)
+        scale = float(new.max()) if new.size else 0.0
+        if not scale > 0.0:
+            return -math.inf
+        if scale != 1.0:
+            new = new / scale
+            log_scale += math.log(scale)
+        remaining.append((tuple(out_vars), np.asarray(new, dtype=np.float64)))
+    for _, arr in remaining:
+        value = float(arr)
+        if not value > 0.0:
+            return -math.inf
+        log_scale += math.log(value)
+    return log_scale
+
+
+def _diagonal(vs: Sequence[int], arr: FloatArray) -> Factor:
+    """Collapse repeated variables of a factor to their diagonal."""
+    if len(set(vs)) == len(vs):
+        return tuple(vs), arr
+    uniq: list[int] = []
+    for u in vs:
+        if u not in uniq:
+            uniq.append(u)
+    local = {u: i for i, u in enumerate(uniq)}
+    out = _einsum(arr, [local[u] for u in vs], list(range(len(uniq))))
+    return tuple(uniq), np.ascontiguousarray(out, dtype=np.float64)
+
+
+def log_likelihood(
+    fidx: IntArray,
+    midx: IntArray,
+    genotypes: IntArray,
+    freqs: FloatArray,
+    female: FloatArray,
+    male: FloatArray,
+    founder_blocks: Sequence[Sequence[int]] | None = None,
+    person_freqs: dict[int, FloatArray] | None = None,
+) -> float:
+    """Natural-log likelihood of one marker on one pedigree.
+
+    Parameters
+    ----------
+    fidx, midx : int array, shape (N,)
+        Parent indices, ``-1`` for founders (both or neither).
+    genotypes : int array, shape (N, 2)
+        Allele indices per person, ``-1`` unknown; ``(-1, -1)`` untyped, ``(a, -1)``
+        half-typed.
+    freqs : float64 array, shape (n,)
+        Founder allele frequencies.
+    female, male : float64 arrays, shape (n, n)
+        Transition matrices (row: parental allele).
+    founder_blocks : sequence of sequences of variable ids, optional
+        A partition of the founder allele variables into IBD blocks (θ > 0); each block
+        gets one prior and its members are the same variable. ``None``: every founder
+        allele is independent.
+    person_freqs : dict person index -> float64 array (n,), optional
+        Frequencies to use for the paternal allele of these founders instead of
+        ``freqs``.
+    """
+    n_persons = len(fidx)
+    n_alleles = len(freqs)
+    full = np.arange(n_alleles)
+    domains: list[IntArray] = []
+    for k in range(n_persons):
+        a, b = int(genotypes[k, 0]), int(genotypes[k, 1])
+        dom = np.unique(np.array([a, b], dtype=np.intp)) if a >= 0 and b >= 0 else full
+        domains.append(dom)
+        domains.append(dom)
+    rep = list(range(2 * n_persons))
+    priors: list[int]
+    if founder_blocks is None:
+        priors = [2 * k + j for k in range(n_persons) if fidx[k] < 0 for j in (0, 1)]
+    else:
+        priors = []
+        for block in founder_blocks:
+            head = int(block[0])
+            dom = domains[head]
+            for v in block[1:]:
+                rep[int(v)] = head
+                dom = np.intersect1d(dom, domains[int(v)])
+            if dom.size == 0:
+                return -math.inf
+            domains[head] = dom
+            priors.append(head)
+    doms = [domains[rep[v]] for v in range(2 * n_persons)]
+
+    factors: list[Factor] = []
+    for v in priors:
+        prior = freqs
+        if person_freqs is not None and v % 2 == 0 and v // 2 in person_freqs:
+            prior = person_freqs[v // 2]
+        factors.append(((rep[v],), np.ascontiguousarray(prior[doms[v]])))
+    for k in range(n_persons):
+        a, b = int(genotypes[k, 0]), int(genotypes[k, 1])
+        pv, mv = 2 * k, 2 * k + 1
+        if a >= 0 or b >= 0:
+            dp, dm = doms[pv][:, None], doms[mv][None, :]
+            if a >= 0 and b >= 0:
+                ev = ((dp == a) & (dm == b)) | ((dp == b) & (dm == a))
+            else:
+                known = a if a >= 0 else b
+                ev = (dp == known) | (dm == known)
+            factors.append(_diagonal((rep[pv], rep[mv]), ev.astype(np.float64)))
+        for parent, var, mat in ((fidx[k], pv, male), (midx[k], mv, female)):
+            if parent < 0:
+                continue
+            gp, gm = 2 * int(parent), 2 * int(parent) + 1
+            child_dom = doms[var]
+            t_pat = mat[np.ix_(doms[gp], child_dom)]  # (parent pat, child)
+            t_mat = mat[np.ix_(doms[gm], child_dom)]
+            arr = 0.5 * (t_pat.T[:, :, None] + t_mat.T[:, None, :])
+            factors.append(_diagonal((rep[var], rep[gp], rep[gm]), arr))
+    sizes = {rep[v]: int(doms[v].size) for v in range(2 * n_persons)}
+    return variable_elimination(factors, sizes)

@@ -1,0 +1,172 @@
+"""``reunite lr`` through the console script: output shape, reference answers, bad input."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REUNITE = str(Path(sys.executable).parent / "reunite")
+
+
+def run_lr(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([REUNITE, "lr", str(path)], capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def _paternity_case() -> dict[str, Any]:
+    return {
+        "format": "reunite-kinship-case/1",
+        "id": "pc-small",
+        "theta": 0.0,
+        "markers": [{"name": "M1", "chromosome": "autosomal", "alleles": ["1", "2", "3"],
+                     "frequencies": [0.2, 0.3, 0.5]}],
+        "genotypes": {"AF": {"M1": ["1", "2"]}, "CH": {"M1": ["1", "3"]}},
+        "hypotheses": [
+            {"name": "paternity", "pedigree": [
+                {"id": "AF", "father": None, "mother": None, "sex": "male"},
+                {"id": "MO", "father": None, "mother": None, "sex": "female"},
+                {"id": "CH", "father": "AF", "mother": "MO", "sex": "female"}]},
+            {"name": "unrelated", "pedigree": [
+                {"id": "AF", "father": None, "mother": None, "sex": "male"},
+                {"id": "CH", "father": None, "mother": None, "sex": "female"}]},
+        ],
+    }
+
+
+def test_lr__reference_case_via_cli(reference_cases_dir: Path) -> None:
+    from stats.test_reference_cases import assert_matches_expected
+
+    path = reference_cases_dir / "trio_paternity_true_nomut.json"
+    expected = json.loads(path.read_text())["expected"]
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) >= {"id", "likelihoods", "lr", "total_lr", "log10_total_lr"}
+    assert_matches_expected(out, expected)
+
+
+def test_lr__paternity_closed_form(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(_paternity_case()))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    # Het child sharing allele 1 (p = 0.2) with a het alleged father: LR = 1/(4p).
+    assert out["lr"]["M1"] == pytest.approx(1 / (4 * 0.2), rel=1e-12)
+    assert out["total_lr"] == pytest.approx(1.25, rel=1e-12)
+
+
+def test_lr__array_of_cases_gives_array(tmp_path: Path) -> None:
+    second = _paternity_case()
+    second["id"] = "pc-small-2"
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([_paternity_case(), second]))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [o["id"] for o in out] == ["pc-small", "pc-small-2"]
+
+
+def test_lr__three_hypotheses_keyed_by_denominator(tmp_path: Path) -> None:
+    case = _paternity_case()
+    case["hypotheses"].append({"name": "uncle", "pedigree": [
+        {"id": "GF", "father": None, "mother": None, "sex": "male"},
+        {"id": "GM", "father": None, "mother": None, "sex": "female"},
+        {"id": "AF", "father": "GF", "mother": "GM", "sex": "male"},
+        {"id": "BR", "father": "GF", "mother": "GM", "sex": "male"},
+        {"id": "MO", "father": None, "mother": None, "sex": "female"},
+        {"id": "CH", "father": "BR", "mother": "MO", "sex": "female"}]})
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out["total_lr"]) == {"unrelated", "uncle"}
+    assert set(out["log10_total_lr"]) == {"unrelated", "uncle"}
+    assert out["total_lr"]["unrelated"] == pytest.approx(1.25, rel=1e-12)
+    # Avuncular: κ1 = 1/2, so L = ½·L(PC) + ½·L(UN): LR(PC vs uncle) = 1.25 / 1.125.
+    assert out["total_lr"]["uncle"] == pytest.approx(1.25 / 1.125, rel=1e-12)
+
+
+def test_lr__exclusion_gives_zero_and_null_log(tmp_path: Path) -> None:
+    case = _paternity_case()
+    case["genotypes"]["CH"]["M1"] = ["3", "3"]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+
+    proc = run_lr(path)
+
+    out = json.loads(proc.stdout)
+    assert out["lr"]["M1"] == 0
+    assert out["total_lr"] == 0
+    assert out["log10_total_lr"] is None
+    assert out["inconsistencies"] == [{"hypothesis": "paternity", "marker": "M1",
+                                       "persons": ["AF", "CH"]}]
+
+
+def _mutate(case: dict[str, Any], edit: str) -> dict[str, Any]:
+    c = copy.deepcopy(case)
+    m = c["markers"][0]
+    if edit == "typed person missing from a hypothesis":
+        c["hypotheses"][1]["pedigree"] = c["hypotheses"][1]["pedigree"][:1]
+    elif edit == "allele not in the marker":
+        c["genotypes"]["CH"]["M1"] = ["1", "7"]
+    elif edit == "frequencies far from 1":
+        m["frequencies"] = [0.2, 0.3, 0.7]
+    elif edit == "negative rate":
+        m["mutation"] = {"female": {"model": "equal", "rate": -0.1},
+                         "male": {"model": "equal", "rate": 0.01}}
+    elif edit == "unknown model":
+        m["mutation"] = {"female": {"model": "telepathic", "rate": 0.1},
+                         "male": {"model": "equal", "rate": 0.01}}
+    elif edit == "bad sex":
+        c["hypotheses"][0]["pedigree"][1]["sex"] = "F"
+    elif edit == "female father":
+        c["hypotheses"][0]["pedigree"][0]["sex"] = "female"
+    return c
+
+
+@pytest.mark.parametrize(("edit", "needle"), [
+    ("typed person missing from a hypothesis", "CH"),
+    ("allele not in the marker", "'7'"),
+    ("frequencies far from 1", "1.2"),
+    ("negative rate", "-0.1"),
+    ("unknown model", "telepathic"),
+    ("bad sex", "'F'"),
+    ("female father", "AF"),
+])
+def test_lr__bad_input_exits_2_without_traceback(tmp_path: Path, edit: str,
+                                                 needle: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_mutate(_paternity_case(), edit)))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert "pc-small" in proc.stderr
+    assert needle in proc.stderr
+
+
+def test_lr__not_json_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{not json")
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,156 @@
+"""Reading and validating kinship case JSON."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from reunite.errors import CaseError
+from reunite.io.kinship_case import parse_case, read_cases, solve_case
+
+
+def _case() -> dict[str, Any]:
+    return {
+        "format": "reunite-kinship-case/1",
+        "id": "c1",
+        "markers": [{"name": "M1", "alleles": ["10", "11", "12"],
+                     "frequencies": [0.2, 0.3, 0.5]}],
+        "genotypes": {"A": {"M1": ["10", "11"]}, "B": {"M1": ["10", None]}},
+        "hypotheses": [
+            {"name": "H1", "pedigree": [
+                {"id": "A", "father": None, "mother": None, "sex": "male"},
+                {"id": "M", "father": None, "mother": None, "sex": "female"},
+                {"id": "B", "father": "A", "mother": "M", "sex": "male"}]},
+            {"name": "H2", "pedigree": [
+                {"id": "A", "father": None, "mother": None, "sex": "male"},
+                {"id": "B", "father": None, "mother": None, "sex": "male"}]},
+        ],
+    }
+
+
+class TestKinshipCaseExamples:
+    def test_parse__half_typed_genotype(self) -> None:
+        case = parse_case(_case())
+
+        assert case.genotypes["B"]["M1"] == ("10", None)
+        assert case.theta == 0.0
+        assert case.markers[0].mutation is None
+
+    def test_parse__frequencies_within_1e6_used_as_given(self) -> None:
+        data = _case()
+        data["markers"][0]["frequencies"] = [0.2, 0.3, 0.5 + 4e-7]
+
+        case = parse_case(data)
+
+        assert case.markers[0].frequencies[2] == 0.5 + 4e-7
+        assert case.notes == ()
+
+    def test_parse__frequencies_off_by_more_are_renormalised_with_a_note(self) -> None:
+        data = _case()
+        data["markers"][0]["frequencies"] = [0.2, 0.3, 0.51]
+
+        case = parse_case(data)
+
+        np.testing.assert_allclose(case.markers[0].frequencies, np.array([0.2, 0.3, 0.51]) / 1.01)
+        assert "renormalised" in case.notes[0]
+
+    def test_parse__unseen_allele_added_and_others_scaled(self) -> None:
+        data = _case()
+        data["markers"][0]["unseen_allele_frequency"] = 0.01
+        data["genotypes"]["A"]["M1"] = ["10", "13"]
+
+        case = parse_case(data)
+
+        marker = case.markers[0]
+        assert marker.alleles == ("10", "11", "12", "13")
+        np.testing.assert_allclose(marker.frequencies, [0.198, 0.297, 0.495, 0.01])
+
+    def test_parse__matrices_are_authoritative(self) -> None:
+        data = _case()
+        mat = [[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.0, 0.0, 1.0]]
+        data["markers"][0]["mutation"] = {
+            "female": {"model": "equal", "rate": 0.01}, "male": {"model": "equal", "rate": 0.01},
+            "matrices": {"female": mat, "male": mat}}
+
+        case = parse_case(data)
+
+        mutation = case.markers[0].mutation
+        assert mutation is not None
+        np.testing.assert_array_equal(mutation.male, np.array(mat))
+
+    def test_parse__single_model_applies_to_both_sexes(self) -> None:
+        data = _case()
+        data["markers"][0]["mutation"] = {"model": "equal", "rate": 0.02}
+
+        mutation = parse_case(data).markers[0].mutation
+
+        assert mutation is not None
+        assert mutation.female[0, 1] == pytest.approx(0.01)
+        assert mutation.male[0, 0] == pytest.approx(0.98)
+
+    def test_read__array(self, tmp_path: Path) -> None:
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps([_case(), _case()]))
+
+        cases, is_array = read_cases(path)
+
+        assert is_array
+        assert len(cases) == 2
+        assert solve_case(cases[0]).total_lr() > 0
+
+
+class TestKinshipCaseErrors:
+    @pytest.mark.parametrize(("path", "value", "field"), [
+        (("markers", 0, "frequencies"), [0.2, 0.3, 0.9], "frequencies"),
+        (("markers", 0, "mutation"), {"model": "nope", "rate": 0.1}, "model"),
+        (("markers", 0, "mutation"), {"model": "equal", "rate": -0.5}, "rate"),
+        (("theta",), 2.0, "theta"),
+    ])
+    def test_parse__bad_values_name_case_field_value(self, path: tuple[Any, ...], value: Any,
+                                                      field: str) -> None:
+        data = copy.deepcopy(_case())
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        assert info.value.case == "c1"
+        assert any(field in (p.field or "") for p in info.value.problems)
+
+    def test_parse__allele_not_in_marker(self) -> None:
+        data = _case()
+        data["genotypes"]["A"]["M1"] = ["10", "99"]
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        problem = info.value.problems[0]
+        assert problem.value == "99"
+        assert problem.marker == "M1"
+
+    def test_parse__typed_person_missing_from_hypothesis(self) -> None:
+        data = _case()
+        data["hypotheses"][1]["pedigree"].pop()
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        assert any(p.value == "B" for p in info.value.problems)
+
+    def test_parse__collects_several_problems(self) -> None:
+        data = _case()
+        data["theta"] = -1
+        data["hypotheses"][0]["pedigree"][1]["sex"] = "x"
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        assert len(info.value.problems) >= 2
