@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Index", "Purpose"]
+__all__ = ["Index", "PersonRole", "Purpose"]
 
 
 class Index(StrEnum):
@@ -46,3 +46,31 @@ class Purpose(StrEnum):
     """Re-associate remains of one body found apart (remains against remains)."""
     CONTAMINATION = "contamination"
     """Detect lab or collector contamination against the elimination index; never an ID."""
+
+
+class PersonRole(StrEnum):
+    """A person's part in the system; it fixes the one index the person's profile goes in.
+
+    No sex, ethnicity or residence is recorded for anyone: a relative's place in the case
+    pedigree (father / mother links) is all the kinship statistics need.
+    """
+
+    MISSING = "missing"
+    RELATIVE = "relative"
+    UNIDENTIFIED_LIVING = "unidentified-living"
+    UNIDENTIFIED_REMAINS = "unidentified-remains"
+    ELIMINATION = "elimination"
+
+    @property
+    def profile_index(self) -> Index:
+        """The index a profile of a person in this role belongs to."""
+        return _INDEX_OF_ROLE[self]
+
+
+_INDEX_OF_ROLE = {
+    PersonRole.MISSING: Index.REFERENCE_DIRECT,
+    PersonRole.RELATIVE: Index.REFERENCE_FAMILY,
+    PersonRole.UNIDENTIFIED_LIVING: Index.UNIDENTIFIED_LIVING,
+    PersonRole.UNIDENTIFIED_REMAINS: Index.UNIDENTIFIED_REMAINS,
+    PersonRole.ELIMINATION: Index.ELIMINATION,
+}

@@ -1,0 +1,100 @@
+"""A lab batch: many profiles for people already enrolled in open cases, in ONE transaction.
+
+This is not a population enrolment: every item names an existing person and that
+person's own recorded basis, and each is checked exactly as :func:`enrol_profile` checks
+one (basis present, the person's, valid today for the index the person's role fixes).
+If any item fails, nothing is stored: the problems are listed in one
+:class:`~reunite.errors.ConsentError` and the refusal is audited. Otherwise all profiles,
+their wrapped data keys and one audit event per profile commit together (multi-row
+inserts; all-or-nothing even if the process is killed mid-way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from reunite.errors import ConsentError, GovernanceError, Problem
+from reunite.genetics.profile import Profile
+from reunite.governance.consent import check_basis
+from reunite.governance.indices import PersonRole
+from reunite.governance.roles import Action, Actor
+from reunite.services.audit_service import AuditEntry, append_audit, checked, record_refusal
+from reunite.services.enrolment import (
+    EnrolmentTarget,
+    basis_from_record,
+    new_id,
+    profile_to_payload,
+)
+from reunite.storage.crypto import MasterKey, seal
+from reunite.storage.records import StoredProfile
+from reunite.storage.repositories import SqlStore
+
+__all__ = ["ImportItem", "import_batch"]
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One profile of a lab batch and where it goes."""
+
+    profile: Profile
+    target: EnrolmentTarget
+
+
+def import_batch(store: SqlStore, master: MasterKey, actor: Actor,
+                 items: Sequence[ImportItem], *, batch: str, on: date | None = None
+                 ) -> list[str]:
+    """Import ``items`` all-or-nothing; returns the new profile ids in item order."""
+    checked(store, actor, Action.IMPORT_PROFILES, f"batch:{batch}")
+    today = on or datetime.now(UTC).date()
+    now = datetime.now(UTC)
+    try:
+        with store.transaction() as repos:
+            people = repos.cases.get_people([i.target.person_id for i in items])
+            bases = repos.bases.get_many([i.target.basis_id for i in items
+                                          if i.target.basis_id is not None])
+            problems: list[Problem] = []
+            stored: list[StoredProfile] = []
+            for line, item in enumerate(items, start=1):
+                target = item.target
+                person = people.get(target.person_id)
+                found = bases.get(target.basis_id) if target.basis_id is not None else None
+                if person is None:
+                    problems.append(Problem("no such person", source=batch, line=line,
+                                            sample=item.profile.id, value=target.person_id))
+                    continue
+                if found is None or found.person_id != target.person_id:
+                    problems.append(Problem("no basis of this person", source=batch,
+                                            line=line, sample=item.profile.id,
+                                            field="basis_id", value=target.basis_id))
+                    continue
+                index = PersonRole(person.role).profile_index
+                decision = check_basis(basis_from_record(found), index=index, on=today)
+                if not decision.allowed:
+                    problems.append(Problem(decision.reason, source=batch, line=line,
+                                            sample=item.profile.id, field="basis_id"))
+                    continue
+                profile_id = new_id()
+                stored.append(StoredProfile(
+                    profile_id, target.person_id, str(target.basis_id), index.value,
+                    target.kit, target.lab, target.frequency_table_hash,
+                    seal(master, key_id=new_id(), record_id=profile_id,
+                         plaintext=profile_to_payload(item.profile)),
+                    now, target.sample_id))
+            if problems:
+                raise ConsentError(f"batch {batch}: {len(problems)} of {len(items)} items "
+                                   "have no valid basis; nothing was imported",
+                                   problems=problems, source=batch)
+            repos.profiles.add_many(stored)
+            entries = [AuditEntry(actor.name, Action.IMPORT_PROFILES.value,
+                                  f"profile:{s.id}",
+                                  f"batch {batch}: person {s.person_id} into {s.index} "
+                                  f"on basis {s.basis_id}") for s in stored]
+            entries.append(AuditEntry(actor.name, Action.IMPORT_PROFILES.value,
+                                      f"batch:{batch}", f"{len(stored)} profiles imported"))
+            append_audit(repos, entries, at=now)
+    except GovernanceError as exc:
+        record_refusal(store, actor, Action.IMPORT_PROFILES.value, f"batch:{batch}", exc)
+        raise
+    return [s.id for s in stored]

@@ -1,0 +1,439 @@
+"""Repositories over one SQLAlchemy session, and the :class:`SqlStore` that opens them.
+
+Services receive a store and work inside ``store.transaction()``: everything written in one
+``with`` block commits together or not at all. Repositories never log or print genotypes;
+profiles travel as :class:`~reunite.storage.records.StoredProfile` with the genotypes sealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from reunite.errors import ConflictError, NotFoundError
+from reunite.storage.crypto import Sealed, WrappedKey
+from reunite.storage.db import is_sqlite, session_factory
+from reunite.storage.records import (
+    AuditRecord,
+    BasisRecord,
+    CaseRecord,
+    PersonRecord,
+    SampleRecord,
+    StoredProfile,
+    UserRecord,
+)
+from reunite.storage.tables import (
+    AuditEventRow,
+    AuditHeadRow,
+    BasisRow,
+    CaseRow,
+    CustodyEventRow,
+    DataKeyRow,
+    PersonRow,
+    ProfileRow,
+    SampleRow,
+    UserRoleRow,
+    UserRow,
+)
+
+__all__ = [
+    "AuditLog",
+    "BasisRepository",
+    "CaseRepository",
+    "ProfileRepository",
+    "Repositories",
+    "SqlStore",
+    "UserRepository",
+]
+
+_T = TypeVar("_T")
+_CHUNK = 500  # bound IN (...) lists well below SQLite's variable limit
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+class CaseRepository:
+    """Cases, people, samples and chain-of-custody events."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add_case(self, case: CaseRecord) -> None:
+        """Store a new case."""
+        self._s.add(CaseRow(
+            id=case.id, reference=case.reference, status=case.status, opened_on=case.opened_on,
+            missing_since=case.missing_since, closed_on=case.closed_on,
+            retention_until=case.retention_until, description=case.description,
+        ))
+        self._s.flush()
+
+    def get_case(self, case_id: str) -> CaseRecord:
+        """The case ``case_id``; :class:`NotFoundError` if there is none."""
+        row = self._s.get(CaseRow, case_id)
+        if row is None:
+            raise NotFoundError("no such case", case=case_id)
+        return CaseRecord(row.id, row.reference, row.opened_on, row.status, row.missing_since,
+                          row.closed_on, row.retention_until, row.description)
+
+    def close_case(self, case_id: str, *, on: date, retention_until: date) -> None:
+        """Mark a case closed; its profiles may be kept until ``retention_until``."""
+        self.get_case(case_id)
+        self._s.execute(update(CaseRow).where(CaseRow.id == case_id).values(
+            status="closed", closed_on=on, retention_until=retention_until))
+
+    def closed_past_retention(self, on: date) -> list[str]:
+        """Ids of closed cases whose retention date is before ``on``."""
+        rows = self._s.scalars(select(CaseRow.id).where(
+            CaseRow.status == "closed", CaseRow.retention_until < on))
+        return list(rows)
+
+    def add_person(self, person: PersonRecord) -> None:
+        """Store a person."""
+        self._s.add(PersonRow(
+            id=person.id, case_id=person.case_id, role=person.role,
+            label=person.label, father_id=person.father_id, mother_id=person.mother_id,
+            relationship=person.relationship,
+        ))
+        self._s.flush()
+
+    def add_people(self, people: Sequence[PersonRecord]) -> None:
+        """Store several people of already-opened cases in one statement."""
+        if people:
+            self._s.execute(insert(PersonRow), [
+                {"id": p.id, "case_id": p.case_id, "role": p.role,
+                 "label": p.label, "father_id": p.father_id, "mother_id": p.mother_id,
+                 "relationship": p.relationship} for p in people])
+
+    def get_person(self, person_id: str) -> PersonRecord:
+        """The person ``person_id``; :class:`NotFoundError` if there is none."""
+        row = self._s.get(PersonRow, person_id)
+        if row is None:
+            raise NotFoundError("no such person", person=person_id)
+        return _person(row)
+
+    def get_people(self, person_ids: Sequence[str]) -> dict[str, PersonRecord]:
+        """People by id (missing ids are simply absent)."""
+        found: dict[str, PersonRecord] = {}
+        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+            for row in self._s.scalars(select(PersonRow).where(PersonRow.id.in_(chunk))):
+                found[row.id] = _person(row)
+        return found
+
+    def people_in_case(self, case_id: str) -> list[PersonRecord]:
+        """Everyone recorded in a case."""
+        rows = self._s.scalars(select(PersonRow).where(PersonRow.case_id == case_id)
+                               .order_by(PersonRow.label))
+        return [_person(r) for r in rows]
+
+    def add_sample(self, sample: SampleRecord) -> None:
+        """Store a sample."""
+        self._s.add(SampleRow(
+            id=sample.id, person_id=sample.person_id, kind=sample.kind,
+            collected_on=sample.collected_on, collector=sample.collector,
+            lab_reference=sample.lab_reference,
+        ))
+        self._s.flush()
+
+    def add_custody_event(self, sample_id: str, *, at: datetime, action: str,
+                          from_party: str = "", to_party: str = "", note: str = "") -> None:
+        """Append a step to a sample's chain of custody."""
+        self._s.add(CustodyEventRow(sample_id=sample_id, at=at, action=action,
+                                    from_party=from_party, to_party=to_party, note=note))
+        self._s.flush()
+
+    def custody_events(self, sample_id: str) -> list[tuple[datetime, str, str, str]]:
+        """(at, action, from, to) for a sample, oldest first."""
+        rows = self._s.scalars(select(CustodyEventRow).where(
+            CustodyEventRow.sample_id == sample_id).order_by(CustodyEventRow.id))
+        return [(r.at, r.action, r.from_party, r.to_party) for r in rows]
+
+
+def _person(row: PersonRow) -> PersonRecord:
+    return PersonRecord(row.id, row.case_id, row.role, row.label, row.father_id,
+                        row.mother_id, row.relationship)
+
+
+class BasisRepository:
+    """Consents and legal orders (the ``ConsentRepository`` of STYLE.md)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, basis: BasisRecord) -> None:
+        """Store the basis a person's profile will be held on."""
+        self.add_many([basis])
+
+    def add_many(self, bases: Sequence[BasisRecord]) -> None:
+        """Store several bases in one statement."""
+        if bases:
+            self._s.execute(insert(BasisRow), [_basis_values(b) for b in bases])
+
+    def get(self, basis_id: str) -> BasisRecord:
+        """The basis ``basis_id``; :class:`NotFoundError` if there is none."""
+        row = self._s.get(BasisRow, basis_id)
+        if row is None:
+            raise NotFoundError("no such basis", basis=basis_id)
+        return _basis(row)
+
+    def get_many(self, basis_ids: Sequence[str]) -> dict[str, BasisRecord]:
+        """Bases by id (missing ids are simply absent)."""
+        found: dict[str, BasisRecord] = {}
+        for chunk in _chunks(list(dict.fromkeys(basis_ids))):
+            for row in self._s.scalars(select(BasisRow).where(BasisRow.id.in_(chunk))):
+                found[row.id] = _basis(row)
+        return found
+
+    def end(self, basis_id: str, *, on: date) -> None:
+        """Record a consent's withdrawal or a legal order's revocation on ``on``."""
+        row = self._s.get(BasisRow, basis_id)
+        if row is None:
+            raise NotFoundError("no such basis", basis=basis_id)
+        if row.kind == "consent":
+            row.withdrawn_on = on
+        else:
+            row.revoked_on = on
+        self._s.flush()
+
+    def expired(self, on: date) -> list[str]:
+        """Ids of bases whose retention or expiry date is before ``on``."""
+        rows = self._s.scalars(select(BasisRow.id).where(
+            (BasisRow.retention_until < on) | (BasisRow.expires_on < on)))
+        return list(rows)
+
+
+_LIST_FIELDS = ("indices", "purposes", "duo_terms")
+
+
+def _basis_values(basis: BasisRecord) -> dict[str, Any]:
+    values = {f.name: getattr(basis, f.name) for f in fields(basis)}
+    for name in _LIST_FIELDS:
+        values[name] = " ".join(values[name]) if name != "duo_terms" or values[name] else None
+    return values
+
+
+def _basis(row: BasisRow) -> BasisRecord:
+    values = {f.name: getattr(row, f.name) for f in fields(BasisRecord)}
+    for name in _LIST_FIELDS:
+        values[name] = tuple((values[name] or "").split())
+    return BasisRecord(**values)
+
+
+class ProfileRepository:
+    """Encrypted profiles and their wrapped data keys."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, profile: StoredProfile) -> None:
+        """Store one profile and its wrapped data key."""
+        self.add_many([profile])
+
+    def add_many(self, profiles: Sequence[StoredProfile]) -> None:
+        """Store many profiles with two multi-row inserts (same transaction)."""
+        if not profiles:
+            return
+        self._s.execute(insert(DataKeyRow), [
+            {"id": p.sealed.data_key.key_id, "master_key_id": p.sealed.data_key.master_key_id,
+             "nonce": p.sealed.data_key.nonce, "wrapped": p.sealed.data_key.wrapped}
+            for p in profiles])
+        self._s.execute(insert(ProfileRow), [
+            {"id": p.id, "person_id": p.person_id, "sample_id": p.sample_id,
+             "basis_id": p.basis_id, "index": p.index, "kit": p.kit, "lab": p.lab,
+             "frequency_table_hash": p.frequency_table_hash,
+             "data_key_id": p.sealed.data_key.key_id, "nonce": p.sealed.nonce,
+             "ciphertext": p.sealed.ciphertext, "created_at": p.created_at}
+            for p in profiles])
+
+    def _select(self) -> Any:
+        return select(ProfileRow, DataKeyRow).join(DataKeyRow,
+                                                   ProfileRow.data_key_id == DataKeyRow.id)
+
+    def get(self, profile_id: str) -> StoredProfile:
+        """The profile ``profile_id``; :class:`NotFoundError` if absent or expunged."""
+        found = self._s.execute(self._select().where(ProfileRow.id == profile_id)).first()
+        if found is None:
+            raise NotFoundError("no such profile (never stored, or expunged)",
+                                profile=profile_id)
+        return _stored(found[0], found[1])
+
+    def in_index(self, index: str) -> Iterator[StoredProfile]:
+        """Every profile in ``index``, for building the search engine's matrix."""
+        rows = self._s.execute(self._select().where(ProfileRow.index == index)
+                               .order_by(ProfileRow.id))
+        for profile_row, key_row in rows:
+            yield _stored(profile_row, key_row)
+
+    def ids_for_basis(self, basis_id: str) -> list[str]:
+        """Ids of the profiles held on a basis."""
+        return list(self._s.scalars(select(ProfileRow.id).where(ProfileRow.basis_id == basis_id)))
+
+    def ids_for_case(self, case_id: str) -> list[str]:
+        """Ids of the profiles of everyone in a case."""
+        return list(self._s.scalars(select(ProfileRow.id).join(
+            PersonRow, PersonRow.id == ProfileRow.person_id).where(PersonRow.case_id == case_id)))
+
+    def count(self) -> int:
+        """How many profiles are stored."""
+        return int(self._s.scalar(select(func.count()).select_from(ProfileRow)) or 0)
+
+    def delete(self, profile_id: str) -> tuple[str, str]:
+        """Delete the ciphertext and its data key; return (profile id, index) for the hooks."""
+        row = self._s.get(ProfileRow, profile_id)
+        if row is None:
+            raise NotFoundError("no such profile (never stored, or expunged)",
+                                profile=profile_id)
+        key_id, index = row.data_key_id, row.index
+        self._s.execute(delete(ProfileRow).where(ProfileRow.id == profile_id))
+        self._s.execute(delete(DataKeyRow).where(DataKeyRow.id == key_id))
+        self._s.expunge_all()
+        return profile_id, index
+
+    def wrapped_keys(self) -> list[WrappedKey]:
+        """Every wrapped data key (for rotation)."""
+        rows = self._s.scalars(select(DataKeyRow).order_by(DataKeyRow.id))
+        return [WrappedKey(r.id, r.master_key_id, r.nonce, r.wrapped) for r in rows]
+
+    def replace_wrapped_keys(self, keys: Iterable[WrappedKey]) -> int:
+        """Store re-wrapped data keys; returns how many were replaced."""
+        values = [{"k": k.key_id, "m": k.master_key_id, "n": k.nonce, "w": k.wrapped}
+                  for k in keys]
+        if values:
+            self._s.execute(
+                text("UPDATE data_key SET master_key_id = :m, nonce = :n, wrapped = :w "
+                     "WHERE id = :k"), values)
+        return len(values)
+
+
+def _stored(row: ProfileRow, key: DataKeyRow) -> StoredProfile:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return StoredProfile(
+        id=row.id, person_id=row.person_id, basis_id=row.basis_id, index=row.index,
+        kit=row.kit, lab=row.lab, frequency_table_hash=row.frequency_table_hash,
+        sealed=Sealed(WrappedKey(key.id, key.master_key_id, key.nonce, key.wrapped),
+                      row.nonce, row.ciphertext),
+        created_at=created, sample_id=row.sample_id,
+    )
+
+
+class AuditLog:
+    """The append-only audit table: insert and read, no update or delete method.
+
+    Hashing is done by the caller (``reunite.services.audit_service``) with
+    :mod:`reunite.governance.audit`; this class only stores and serialises.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def lock_head(self) -> tuple[int, str | None]:
+        """The last (seq, hash), locking the head row so concurrent appenders wait.
+
+        The hash is None when the head row is missing (a schema built without the
+        migration's seed row); :meth:`set_head` then creates it.
+        """
+        head = self._s.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)
+                               .with_for_update()).scalar_one_or_none()
+        return (0, None) if head is None else (head.seq, head.hash)
+
+    def insert(self, records: Sequence[AuditRecord]) -> None:
+        """Insert chained events (one multi-row statement)."""
+        if records:
+            self._s.execute(insert(AuditEventRow),
+                            [{f.name: getattr(r, f.name) for f in fields(r)} for r in records])
+
+    def set_head(self, seq: int, hash: str) -> None:
+        """Record the new last event."""
+        done = self._s.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1)
+                               .values(seq=seq, hash=hash))
+        if getattr(done, "rowcount", 1) == 0:
+            self._s.add(AuditHeadRow(id=1, seq=seq, hash=hash))
+            self._s.flush()
+
+    def records(self) -> list[AuditRecord]:
+        """All events in sequence order."""
+        rows = self._s.scalars(select(AuditEventRow).order_by(AuditEventRow.seq))
+        return [AuditRecord(r.seq, r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), r.actor,
+                            r.action, r.record, r.reason, r.outcome, r.prev_hash, r.hash)
+                for r in rows]
+
+    def head(self) -> str | None:
+        """The hash recorded as the chain's last (None when the log was never written)."""
+        row = self._s.get(AuditHeadRow, 1)
+        return None if row is None else row.hash
+
+
+class UserRepository:
+    """User accounts and their roles."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, user: UserRecord) -> None:
+        """Create a user; :class:`ConflictError` if the name is taken."""
+        if self._s.scalar(select(UserRow.id).where(UserRow.username == user.username)):
+            raise ConflictError("user exists", user=user.username)
+        row = UserRow(username=user.username, password_hash=user.password_hash,
+                      active=user.active, created_at=datetime.now(UTC))
+        self._s.add(row)
+        self._s.flush()
+        self._s.add_all(UserRoleRow(user_id=row.id, role=r) for r in sorted(user.roles))
+        self._s.flush()
+
+    def get(self, username: str) -> UserRecord:
+        """The user ``username``; :class:`NotFoundError` if there is none."""
+        row = self._s.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFoundError("no such user", user=username)
+        roles = self._s.scalars(select(UserRoleRow.role).where(UserRoleRow.user_id == row.id))
+        return UserRecord(row.username, row.password_hash, frozenset(roles), row.active)
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """The repositories of one transaction."""
+
+    cases: CaseRepository
+    bases: BasisRepository
+    profiles: ProfileRepository
+    audit: AuditLog
+    users: UserRepository
+
+
+class SqlStore:
+    """Opens transactions on an engine and hands out the repositories bound to them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = session_factory(engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repositories]:
+        """One all-or-nothing unit of work: commits on success, rolls back on any error."""
+        with self._sessions.begin() as session:
+            yield Repositories(CaseRepository(session), BasisRepository(session),
+                               ProfileRepository(session), AuditLog(session),
+                               UserRepository(session))
+
+    def purge_residue(self) -> None:
+        """Make deleted rows unrecoverable from the database files.
+
+        SQLite (``secure_delete`` already zeroes freed cells): checkpoint and truncate the
+        WAL, which still holds page images written before the deletion. PostgreSQL: VACUUM
+        the two tables, so dead tuples holding ciphertext and wrapped keys are reclaimed.
+        """
+        if is_sqlite(self.engine):
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                connection.commit()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM profile, data_key")

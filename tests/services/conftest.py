@@ -1,0 +1,71 @@
+"""Database fixtures: every test that takes ``engine`` runs on SQLite and on PostgreSQL.
+
+PostgreSQL runs in a schema of its own per test (``search_path``), dropped afterwards,
+so parallel xdist workers never meet.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from service_world import SETUP, World, consent_for, remains_order
+from sqlalchemy import Engine
+
+from reunite.governance.indices import PersonRole
+from reunite.services.enrolment import add_person, open_case, record_basis
+from reunite.storage import migrate
+from reunite.storage.crypto import MasterKey
+from reunite.storage.db import create_engine_for, with_schema
+from reunite.storage.repositories import SqlStore
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        sqlite = create_engine_for(f"sqlite:///{tmp_path / 'reunite.sqlite3'}")
+        yield sqlite
+        sqlite.dispose()
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine_for(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    pg = create_engine_for(with_schema(url, schema))
+    try:
+        yield pg
+    finally:
+        pg.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> SqlStore:
+    migrate.upgrade(engine)
+    return SqlStore(engine)
+
+
+@pytest.fixture
+def master() -> MasterKey:
+    return MasterKey.generate()
+
+
+@pytest.fixture
+def world(store: SqlStore) -> World:
+    case_id = open_case(store, SETUP, reference="MP-2026-001", opened_on=date(2026, 1, 1))
+    people: dict[PersonRole, str] = {}
+    bases: dict[PersonRole, str] = {}
+    for role in PersonRole:
+        in_case = role in (PersonRole.MISSING, PersonRole.RELATIVE)
+        people[role] = add_person(store, SETUP, case_id=case_id if in_case else None,
+                                  role=role, label=role.value)
+        basis = (remains_order() if role is PersonRole.UNIDENTIFIED_REMAINS
+                 else consent_for(role.profile_index))
+        bases[role] = record_basis(store, SETUP, person_id=people[role], basis=basis)
+    return World(case_id, people, bases)
