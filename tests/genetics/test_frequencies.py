@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from reunite.errors import FrequencyTableError
+from reunite.errors import FileFormatError, FrequencyTableError
 from reunite.genetics.alleles import parse_allele
 from reunite.genetics.frequencies import (
     FrequencyTable,
@@ -20,12 +20,14 @@ from reunite.genetics.frequencies import (
     read_frequency_csv,
     read_frequency_table,
     read_nist_1036_frequencies,
+    read_nist_1036_genotypes,
 )
 from reunite.genetics.profile import Genotype, Profile
 from strategies import frequency_tables, profiles
 
 NIST = "nist-1036-us-population/nist1036_allele_frequencies.csv"
 FBI = "fbi-2015-expanded-codis/fbi2015_allele_frequencies.csv"
+GENOTYPES = "nist-1036-us-population/nist1036_genotypes_wide.csv"
 
 
 def _write(path: Path, text: str) -> Path:
@@ -392,3 +394,41 @@ class TestLayoutErrors:
             read_fbi_2015_frequencies(path)
 
         assert (str(path), 3, "zero") == (info.value.source, info.value.line, info.value.value)
+
+
+class TestNistGenotypes:
+    def test_read_nist_1036_genotypes__counts_reproduce_the_table(
+        self, shared_data: Path
+    ) -> None:
+        people = read_nist_1036_genotypes(shared_data / GENOTYPES)
+        table = read_nist_1036_frequencies(shared_data / NIST)
+
+        estimated = estimate_frequencies(people, name="recount")
+
+        assert len(people) == 1036
+        assert set(estimated.markers) == set(table.markers)
+        for marker in table.markers:
+            assert estimated.sample_size(marker) == table.sample_size(marker)
+            assert estimated.alleles(marker) == table.alleles(marker)
+            for allele in table.alleles(marker):
+                assert estimated.frequency(marker, allele) == pytest.approx(
+                    table.frequency(marker, allele), rel=1e-12)
+
+    def test_read_nist_1036_genotypes__population_and_untyped(self, shared_data: Path) -> None:
+        people = read_nist_1036_genotypes(shared_data / GENOTYPES, population="AfAm")
+
+        assert len(people) == 342
+        untyped = next(p for p in people if p.id == "OT05588")
+        assert untyped.genotype("TPOX") is None
+        assert len(untyped.markers) == 28
+
+    def test_read_nist_1036_genotypes__bad_cell(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "g.csv", "sample,population,TH01_1,TH01_2,vWA_1,vWA_2\n"
+                                          "S1,Cauc,6,7,16,17\nS2,Cauc,6,abc,16,17\n")
+
+        with pytest.raises(FileFormatError) as info:
+            read_nist_1036_genotypes(path)
+
+        error = info.value
+        assert (error.source, error.line, error.sample, error.marker, error.value) == (
+            str(path), 3, "S2", "TH01", "abc")

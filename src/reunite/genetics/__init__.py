@@ -13,6 +13,7 @@ from reunite.genetics.frequencies import (
     read_frequency_csv,
     read_frequency_table,
     read_nist_1036_frequencies,
+    read_nist_1036_genotypes,
 )
 from reunite.genetics.kits import KITS, Kit, get_kit
 from reunite.genetics.markers import (
@@ -50,4 +51,5 @@ __all__ = [
     "read_frequency_csv",
     "read_frequency_table",
     "read_nist_1036_frequencies",
+    "read_nist_1036_genotypes",
 ]

@@ -45,7 +45,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from reunite.errors import AlleleError, FrequencyTableError, MarkerError, Problem
+from reunite.errors import (
+    AlleleError,
+    FileFormatError,
+    FrequencyTableError,
+    InputError,
+    MarkerError,
+    Problem,
+)
 from reunite.genetics.alleles import Allele, parse_allele
 from reunite.genetics.markers import MARKERS, canonical_marker_name
 from reunite.genetics.profile import Profile
@@ -60,6 +67,7 @@ __all__ = [
     "read_frequency_csv",
     "read_frequency_table",
     "read_nist_1036_frequencies",
+    "read_nist_1036_genotypes",
 ]
 
 DEFAULT_MIN_ALLELE_COUNT = 5.0
@@ -633,3 +641,61 @@ def estimate_frequencies(
     return FrequencyTable(name, frequencies,
                           {m: float(n) for m, n in typed.items()},
                           min_allele_count=min_allele_count)
+
+
+def read_nist_1036_genotypes(
+    path: str | Path, *, population: str | None = None
+) -> tuple[Profile, ...]:
+    """Read the NIST 1036 genotypes (wide: ``sample,population,<LOCUS>_1,<LOCUS>_2,...``).
+
+    These are the reference-population samples the NIST 1036 frequencies were counted
+    from (``estimate_frequencies`` of them reproduces the table). ``population`` keeps
+    one group (``AfAm``, ``Cauc``, ``Hisp``, ``Asian``). Two empty cells mean untyped;
+    problems raise :class:`~reunite.errors.FileFormatError` naming file, line, sample,
+    marker and value (all problems listed).
+    """
+    source = Path(path)
+    header = _header(source)
+    _require(source, header, ["sample", "population"])
+    pairs: dict[str, list[str]] = {}
+    for column in header:
+        if column.endswith(("_1", "_2")):
+            pairs.setdefault(column[:-2], []).append(column)
+    bad_columns = [m for m, cols in pairs.items() if len(cols) != 2]
+    if bad_columns or not pairs:
+        raise FileFormatError("expected column pairs <LOCUS>_1,<LOCUS>_2", source=str(source),
+                              line=1, value=bad_columns or header[:4])
+    profiles: list[Profile] = []
+    problems: list[Problem] = []
+    first: InputError | None = None
+    for line, row in _open_rows(source):
+        if population is not None and row["population"] != population:
+            continue
+        sample = row["sample"]
+        raw = {marker: [row[f"{marker}_1"] or None, row[f"{marker}_2"] or None]
+               for marker in pairs}
+        try:
+            profiles.append(Profile.from_mapping(
+                sample, {m: v for m, v in raw.items() if v != [None, None]}))
+        except InputError as exc:
+            found = exc.problems or (Problem(exc.message, sample=sample,
+                                             marker=exc.context.get("marker"),
+                                             value=exc.context.get("value")),)
+            for problem in found:
+                problems.append(Problem(problem.message, source=str(source), line=line,
+                                        sample=problem.sample, marker=problem.marker,
+                                        value=problem.value))
+            if first is None:
+                first = FileFormatError(exc.message, source=str(source), line=line,
+                                        sample=sample, marker=exc.context.get("marker"),
+                                        value=exc.context.get("value"))
+    if len(problems) == 1 and first is not None:
+        raise first
+    if problems:
+        raise FileFormatError(f"{len(problems)} problems in genotype file",
+                              source=str(source), problems=problems)
+    if not profiles:
+        raise FileFormatError("no genotypes read" + (
+            f" for population {population!r}" if population else ""), source=str(source),
+            field="population", value=population)
+    return tuple(profiles)

@@ -133,10 +133,11 @@ def _genotype_from_cells(
             raise AlleleError("not an allele designation", sample=sample, marker=marker,
                               value=cell)
         try:
-            alleles.append(_allele(cell))
+            allele = _allele(cell)
         except AlleleError as exc:
             raise AlleleError(exc.message, sample=sample, marker=marker, value=cell) from exc
-    _check_amelogenin(alleles, sample=sample, marker=marker)
+        _check_amelogenin(allele, cell, sample=sample, marker=marker)
+        alleles.append(allele)
     if not alleles:
         return None
     if len(alleles) == 2:
@@ -147,13 +148,13 @@ def _genotype_from_cells(
     return Genotype.homozygote(alleles[0])
 
 
-def _check_amelogenin(alleles: list[Allele], *, sample: str, marker: str) -> None:
+def _check_amelogenin(allele: Allele, cell: object, *, sample: str, marker: str) -> None:
+    """X/Y only at amelogenin, and only X/Y there (``cell`` is the value as written)."""
     is_amel = marker == AMELOGENIN
-    for allele in alleles:
-        if is_amel != (allele.kind is AlleleKind.AMELOGENIN):
-            expected = "X or Y" if is_amel else "a repeat number"
-            raise AlleleError(f"allele {allele.text!r} at {marker}: expected {expected}",
-                              sample=sample, marker=marker, value=allele.text)
+    if is_amel != (allele.kind is AlleleKind.AMELOGENIN):
+        expected = "X or Y" if is_amel else "a repeat number"
+        raise AlleleError(f"allele {allele.text!r} at {marker}: expected {expected}",
+                          sample=sample, marker=marker, value=cell)
 
 
 def _canonical_genotypes(
