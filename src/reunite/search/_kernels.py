@@ -196,7 +196,8 @@ class NumpyBackend:
         if k > 0 and scores.size:
             take = min(k, scores.size)
             top = np.argpartition(-scores, take - 1)[:take]
-            keep[top] = True
+            # An excluded profile (LR 0, log -inf) is never a top candidate.
+            keep[top[scores[top] > -np.inf]] = True
         keep &= alive == 1
         rows = np.flatnonzero(keep).astype(np.int64)
         return rows, scores[rows]

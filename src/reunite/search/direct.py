@@ -18,7 +18,8 @@ Two searches:
 Hits are ranked by the likelihood ratio for identity, ``LR = 1 / RMP``, the product over the
 shared markers that pass the stringency of the random match probability of the query's
 genotype (NRC II 4.1 with θ = 0; the Balding–Nichols formulae, NRC II 4.10, when θ > 0;
-a partial query genotype ``a,?`` counts ``2 p_a`` (NRC II's "2p" rule).
+the formulae of :mod:`reunite.stats.rmp`); a partial query genotype ``a,?`` counts
+``2 p_a`` (NRC II's "2p" rule).
 Mismatching markers are reported by name and contribute nothing to the LR. Markers not on
 autosomes (amelogenin, X, Y) never contribute.
 
@@ -43,6 +44,7 @@ from reunite.provenance import Provenance, make_provenance
 from reunite.search._kernels import ScoringBackend, resolve_backend
 from reunite.search.matrix import ProfileLike, ProfileMatrix, QueryGenotypes
 from reunite.search.policy import SearchPolicy, enforce_policy
+from reunite.stats.rmp import heterozygote_match_probability, homozygote_match_probability
 
 __all__ = [
     "DirectHit",
@@ -51,7 +53,6 @@ __all__ = [
     "Stringency",
     "direct_match",
     "exact_match",
-    "genotype_match_probability",
     "stringency_table",
 ]
 
@@ -132,22 +133,6 @@ class DirectSearchResult:
             "max_mismatch": self.max_mismatch,
             "provenance": self.provenance.to_dict(),
         }
-
-
-def genotype_match_probability(p: float, q: float | None, *, theta: float = 0.0) -> float:
-    """Random match probability of one genotype.
-
-    ``q is None`` or ``q == p`` with ``homozygous`` meaning: pass ``q=None`` for a
-    homozygote ``p,p``. NRC II 4.1 (θ = 0: ``p²`` and ``2pq``) and, for θ > 0, the
-    Balding–Nichols conditional match probabilities (NRC II 4.10)::
-
-        homozygote    [2θ + (1-θ)p][3θ + (1-θ)p] / [(1+θ)(1+2θ)]
-        heterozygote  2[θ + (1-θ)p][θ + (1-θ)q] / [(1+θ)(1+2θ)]
-    """
-    denominator = (1.0 + theta) * (1.0 + 2.0 * theta)
-    if q is None:
-        return (2 * theta + (1 - theta) * p) * (3 * theta + (1 - theta) * p) / denominator
-    return 2.0 * (theta + (1 - theta) * p) * (theta + (1 - theta) * q) / denominator
 
 
 def _is_scored_marker(name: str) -> bool:
@@ -237,9 +222,9 @@ def _log10_rmp_terms(
         if q.partial:
             prob = min(1.0, 2.0 * p)
         elif len(alleles) == 1 or alleles[0] == alleles[1]:
-            prob = genotype_match_probability(p, None, theta=theta)
+            prob = homozygote_match_probability(p, theta=theta)
         else:
-            prob = genotype_match_probability(
+            prob = heterozygote_match_probability(
                 p, frequencies.frequency(name, alleles[1]), theta=theta
             )
         terms[m] = -math.log10(prob)

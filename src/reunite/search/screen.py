@@ -1,0 +1,332 @@
+"""Pedigree screening: one family's missing person against every indexed profile.
+
+Model (DESIGN.md, "Missing person"; the search trick of forrel/dvir): the LR that a
+candidate with genotypes ``x`` is the missing person (H1) rather than unrelated to the
+family (H2) is, marker by marker and with θ = 0,
+
+    LR_m(x_m) = P(references, MP = x_m | pedigree) / [P(references | pedigree) · P(x_m)]
+              = P(x_m | family) / P(x_m),
+
+where ``P(x_m | family)`` is the distribution of the missing person's genotype given the
+typed relatives (mutation included) and ``P(x_m)`` the Hardy–Weinberg genotype
+probability. Both depend only on the family, so they are computed once per marker and
+genotype code (:func:`family_log_lr_table`); every candidate is then scored by
+``Σ_m log LR_m(code_m)`` in one pass of table look-ups (untyped markers add 0). The top
+``k`` and everything above ``threshold`` survive and are re-scored with the exact engine
+(:func:`reunite.stats.lr.kinship_lr` on the two hypotheses), so the reported LRs are exact;
+the screening score is reported beside them.
+
+Frequencies: the marker's table alleles, plus every allele of the index and of the
+references that the table lacks at the table's minimum frequency, renormalised
+(``FrequencyTable.with_unseen_alleles``, as Familias does). The same markers serve the
+screen and the exact re-score, so the two agree to rounding. Markers that are not
+autosomal or not in the frequency table are not scored.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from reunite.errors import CaseError, InputError
+from reunite.genetics.alleles import parse_allele
+from reunite.genetics.frequencies import FrequencyTable
+from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.markers import get_marker, is_known_marker
+from reunite.genetics.pedigree import Pedigree, singletons
+from reunite.provenance import Provenance, make_provenance
+from reunite.search._kernels import ScoringBackend, resolve_backend
+from reunite.search.encode import code_to_pair
+from reunite.search.matrix import ProfileMatrix
+from reunite.search.policy import SearchPolicy, enforce_policy
+from reunite.stats.likelihood import KinshipMarker, pedigree_log_likelihood
+from reunite.stats.lr import kinship_lr
+from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
+
+__all__ = [
+    "FamilyCase",
+    "ScreenHit",
+    "ScreenResult",
+    "block_tables",
+    "exact_missing_person_lr",
+    "family_log_lr_table",
+    "screen_family",
+    "screening_markers",
+]
+
+_LN10 = math.log(10.0)
+_PLACEHOLDER = "__missing_person_slot__"
+
+Texts = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class FamilyCase:
+    """A missing-person family: the pedigree, who is missing, and the typed relatives.
+
+    ``references``: ``{person id: {marker: (allele, allele)}}`` for the typed relatives.
+    """
+
+    family_id: str
+    pedigree: Pedigree
+    missing_person: str
+    references: Mapping[str, Texts] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.missing_person not in self.pedigree:
+            raise CaseError("the missing person is not in the pedigree",
+                            case=self.family_id, field="missing_person",
+                            value=self.missing_person)
+        if self.missing_person in self.references:
+            raise CaseError("the missing person cannot be a typed reference",
+                            case=self.family_id, field="references",
+                            value=self.missing_person)
+        for person in self.references:
+            if person not in self.pedigree:
+                raise CaseError("a typed reference is not in the pedigree",
+                                case=self.family_id, field="references", value=person)
+
+
+@dataclass(frozen=True)
+class ScreenHit:
+    """One candidate: the exact ``log10_lr`` (None if excluded, LR 0) and the screen's."""
+
+    profile_id: str
+    log10_lr: float | None
+    screen_log10_lr: float
+    log10_lr_per_marker: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"profile_id": self.profile_id, "log10_lr": self.log10_lr,
+                "screen_log10_lr": self.screen_log10_lr,
+                "log10_lr_per_marker": self.log10_lr_per_marker}
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """Ranked candidates for one family (best first), with provenance."""
+
+    family_id: str
+    hits: tuple[ScreenHit, ...]
+    screened: int
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"family_id": self.family_id, "screened": self.screened,
+                "hits": [h.to_dict() for h in self.hits],
+                "provenance": self.provenance.to_dict()}
+
+
+def _autosomal(name: str) -> bool:
+    return not is_known_marker(name) or get_marker(name).is_autosomal
+
+
+def screening_markers(
+    matrix: ProfileMatrix,
+    frequencies: FrequencyTable,
+    families: Sequence[FamilyCase] = (),
+    *,
+    mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
+) -> list[KinshipMarker | None]:
+    """Per matrix column, the :class:`KinshipMarker` used to score it (None: not scored).
+
+    Alleles: the table's, then any allele of the index or of ``families``' references the
+    table lacks (minimum frequency, renormalised; see the module docstring).
+    """
+    unseen: dict[str, list[Any]] = {}
+    for name in matrix.markers:
+        if name not in frequencies or not _autosomal(name):
+            continue
+        wanted = list(matrix.alleles(name))
+        for fam in families:
+            for genotypes in fam.references.values():
+                wanted.extend(str(a) for a in genotypes.get(name, ()))
+        missing = {parse_allele(a, marker=name) for a in wanted}
+        missing -= set(frequencies.alleles(name))
+        if missing:
+            unseen[name] = sorted(missing)
+    table = frequencies.with_unseen_alleles(unseen) if unseen else frequencies
+    out: list[KinshipMarker | None] = []
+    for name in matrix.markers:
+        if name not in frequencies or not _autosomal(name):
+            out.append(None)
+            continue
+        alleles = table.alleles(name)
+        texts = tuple(a.text for a in alleles)
+        p = np.array([table.frequency(name, a) for a in alleles], dtype=np.float64)
+        model: MutationModel | None = None
+        if isinstance(mutation, MutationSpec):
+            mat = mutation_matrix(mutation, texts, p, marker=name)
+            model = MutationModel(female=mat, male=mat, description=mutation.to_dict())
+        elif mutation is not None:
+            model = mutation.get(name)
+        out.append(KinshipMarker(name, texts, p, model))
+    return out
+
+
+def _genotype(texts: Sequence[str] | None) -> tuple[str, str] | None:
+    if not texts:
+        return None
+    a = str(texts[0])
+    b = str(texts[1]) if len(texts) > 1 else a
+    return (a, b)
+
+
+def family_log_lr_table(
+    family: FamilyCase, matrix: ProfileMatrix, markers: Sequence[KinshipMarker | None]
+) -> npt.NDArray[np.float64]:
+    """Natural-log ``LR_m(code)`` for every marker and genotype code of ``matrix``.
+
+    float64, shape ``(n_markers, matrix.table_width)``; column 0 (untyped) and unscored
+    markers are 0; an impossible genotype (an exclusion) is ``-inf``.
+    """
+    table = np.zeros((matrix.n_markers, matrix.table_width), dtype=np.float64)
+    for m, marker in enumerate(markers):
+        if marker is None:
+            continue
+        refs = {
+            person: _genotype(genotypes.get(marker.name))
+            for person, genotypes in family.references.items()
+        }
+        refs = {p: g for p, g in refs.items() if g is not None}
+        base = pedigree_log_likelihood(family.pedigree, refs, marker)
+        if base == -math.inf:
+            raise CaseError("the family's references are impossible on its pedigree",
+                            case=family.family_id, marker=marker.name)
+        ci, cj = matrix.allele_pairs(m)
+        dictionary = matrix.alleles(m)
+        p = marker.frequencies
+        for code in range(1, ci.size):
+            a, b = dictionary[ci[code]], dictionary[cj[code]]
+            genotypes = dict(refs)
+            genotypes[family.missing_person] = (a, b)
+            joint = pedigree_log_likelihood(family.pedigree, genotypes, marker)
+            pa, pb = p[marker.index[a]], p[marker.index[b]]
+            hw = pa * pa if a == b else 2.0 * pa * pb
+            table[m, code] = joint - base - math.log(hw)
+    return table
+
+
+def block_tables(
+    families: Sequence[FamilyCase], matrix: ProfileMatrix,
+    markers: Sequence[KinshipMarker | None],
+) -> Any:
+    """A :data:`reunite.search.blind.BlockTables` source over ``families``."""
+
+    def tables(start: int, stop: int) -> npt.NDArray[np.float32]:
+        out = np.empty((matrix.n_markers, matrix.table_width, stop - start), dtype=np.float32)
+        for f in range(start, stop):
+            out[:, :, f - start] = family_log_lr_table(families[f], matrix, markers)
+        return out
+
+    return tables
+
+
+def exact_missing_person_lr(
+    family: FamilyCase,
+    candidate: Texts,
+    markers: Sequence[KinshipMarker | None],
+) -> tuple[float | None, dict[str, float]]:
+    """Exact ``log10 LR`` (None for LR 0) and per-marker log10 LRs of ``candidate`` being
+    the missing person, by :func:`reunite.stats.lr.kinship_lr` on the two hypotheses:
+    H1 the candidate in the missing person's place; H2 the candidate unrelated (the
+    missing person's place left untyped)."""
+    used = [m for m in markers if m is not None]
+    h1 = Hypothesis("missing person", family.pedigree)
+    h2 = Hypothesis(
+        "unrelated",
+        family.pedigree.relabel({family.missing_person: _PLACEHOLDER})
+        | singletons(family.missing_person),
+    )
+    genotypes: dict[str, dict[str, tuple[str, str] | None]] = {
+        person: {m.name: _genotype(g.get(m.name)) for m in used}
+        for person, g in family.references.items()
+    }
+    genotypes[family.missing_person] = {m.name: _genotype(candidate.get(m.name)) for m in used}
+    result = kinship_lr([h1, h2], used, genotypes, find_inconsistencies=False)
+    per_marker = {m: v / _LN10 for m, v in result.log_lr_per_marker().items()}
+    return result.log10_total_lr(), per_marker
+
+
+def screen_family(
+    matrix: ProfileMatrix,
+    family: FamilyCase,
+    *,
+    frequencies: FrequencyTable,
+    query_index: str,
+    target_index: str,
+    policy: SearchPolicy,
+    purpose: str = "identification",
+    mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
+    k: int = 10,
+    threshold: float | None = None,
+    rescore: bool = True,
+    backend: ScoringBackend | str | None = None,
+) -> ScreenResult:
+    """Screen every live profile against ``family`` (see the module docstring).
+
+    Keeps the ``k`` best screening scores and every candidate with screening LR at least
+    ``threshold`` (if given), re-scores them exactly (unless ``rescore`` is False) and
+    ranks them by the exact LR, then the screening LR, then id.
+    """
+    enforce_policy(policy, query_index, target_index, purpose=purpose)
+    started = time.perf_counter()
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise InputError("k must be a non-negative integer", field="k", value=k)
+    if threshold is not None and not threshold > 0:
+        raise InputError("threshold must be a positive LR", field="threshold", value=threshold)
+    engine = resolve_backend(backend)
+    markers = screening_markers(matrix, frequencies, [family], mutation=mutation)
+    table = family_log_lr_table(family, matrix, markers)
+    log_threshold = math.log(threshold) if threshold is not None else math.inf
+    rows, scores = engine.screen_select(matrix.codes, matrix.alive, table, k, log_threshold)
+    ids = matrix.ids_of(rows)
+    order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
+    if threshold is None:
+        order = order[:k]
+    else:
+        order = [i for n, i in enumerate(order) if n < k or scores[i] >= log_threshold]
+    hits: list[ScreenHit] = []
+    codes = matrix.codes
+    for i in order:
+        screen10 = float(scores[i]) / _LN10
+        if rescore:
+            candidate = _decode(matrix, codes[rows[i]])
+            exact, per_marker = exact_missing_person_lr(family, candidate, markers)
+        else:
+            exact, per_marker = screen10, {}
+        hits.append(ScreenHit(ids[i], exact, screen10, per_marker))
+    hits.sort(key=lambda h: (-(h.log10_lr if h.log10_lr is not None else -math.inf),
+                             -h.screen_log10_lr, h.profile_id))
+    provenance = make_provenance(
+        "search.screen",
+        {"k": k, "threshold": threshold, "rescored": rescore, "theta": 0.0,
+         "mutation": mutation.to_dict() if isinstance(mutation, MutationSpec) else
+         ("per marker" if mutation else None),
+         "query_index": query_index, "target_index": target_index, "purpose": purpose,
+         "backend": engine.name, "indexed_profiles": len(matrix)},
+        frequency_table=frequencies.name,
+        frequency_table_hash=frequencies.content_hash,
+        elapsed_seconds=time.perf_counter() - started,
+    )
+    return ScreenResult(family.family_id, tuple(hits), len(matrix), provenance)
+
+
+def _decode(matrix: ProfileMatrix, code_row: npt.NDArray[Any]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for m, code in enumerate(code_row):
+        c = int(code)
+        if c == 0:
+            continue
+        i, j = code_to_pair(c)
+        dictionary = matrix.alleles(m)
+        out[matrix.markers[m]] = (dictionary[i], dictionary[j])
+    return out
