@@ -21,6 +21,7 @@ from reunite.genetics.frequencies import (
     read_frequency_table,
     read_nist_1036_frequencies,
     read_nist_1036_genotypes,
+    read_wide_frequency_csv,
 )
 from reunite.genetics.profile import Genotype, Profile
 from strategies import frequency_tables, profiles
@@ -432,3 +433,101 @@ class TestNistGenotypes:
         error = info.value
         assert (error.source, error.line, error.sample, error.marker, error.value) == (
             str(path), 3, "S2", "TH01", "abc")
+
+
+class TestOtherSharedTables:
+    """The other simple-CSV tables in ../shared/data, against their SOURCE.md figures."""
+
+    @pytest.mark.parametrize(
+        ("relative", "population", "markers", "n"),
+        [
+            ("china-gbt37223-59str/china_59str_frequencies.csv", None, 59, None),
+            ("china-cnas-39str/cnas_39str_frequencies.csv", None, 39, None),
+            ("forrel-norwegian-frequencies/NorwegianFrequencies.csv", None, 35, None),
+            ("relsim-fbi1999-caucasian/USCaucs.csv", None, 13, None),
+            ("relsim-fbi1999-caucasian/fbiCaucs.csv", None, 13, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "Norway", 50, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "WestAsia", 50, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "Africa", 48, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "MidAsia", 48, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "Europe", 45, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "EastAsia", 40, None),
+            ("norstr-oslo-frequencies/norstr_all_populations_long.csv", "SouthAmerica", 32,
+             None),
+            ("uk-dna17-population/ukdna17_allele_counts.csv", "White_-_EA1_&_EA2", 16, 1275),
+            ("uk-dna17-population/ukdna17_allele_counts.csv",
+             "Black_African_&_Caribbean_-_EA3", 16, 385),
+            ("uk-dna17-population/ukdna17_allele_counts.csv", "Indian_-_EA4", 16, 200),
+            ("uk-dna17-population/ukdna17_allele_counts.csv", "Chinese_-_EA5", 16, 203),
+            ("uk-dna17-population/ukdna17_allele_counts.csv", "African", 16, 194),
+            ("uk-dna17-population/ukdna17_allele_counts.csv", "African_Caribbean", 16, 191),
+            ("mispitools-frequencies/Argentina.csv", None, 24, None),
+            ("mispitools-frequencies/Asia.csv", None, 38, None),
+            ("mispitools-frequencies/Austria.csv", None, 16, None),
+            ("mispitools-frequencies/BosniaHerz.csv", None, 16, None),
+            ("mispitools-frequencies/China.csv", None, 70, None),
+            ("mispitools-frequencies/Europe.csv", None, 23, None),
+            ("mispitools-frequencies/Japan.csv", None, 70, None),
+            ("mispitools-frequencies/USA.csv", None, 29, None),
+            ("fbi-2015-expanded-codis/FBI_extended_Cauc_022024.csv", None, 23, 202),
+        ],
+    )
+    def test_table__marker_count_and_n(
+        self, shared_data: Path, relative: str, population: str | None, markers: int,
+        n: int | None,
+    ) -> None:
+        table = read_frequency_table(shared_data / relative, population=population)
+
+        assert len(table.markers) == markers
+        assert {table.sample_size(m) for m in table.markers} == {
+            None if n is None else float(n)}
+        for marker in table.markers:
+            assert math.fsum(table.frequencies(marker).values()) == pytest.approx(1.0,
+                                                                                 abs=1e-12)
+
+    def test_relsim_spells_th01_with_letter_o(self, shared_data: Path) -> None:
+        table = read_frequency_csv(shared_data / "relsim-fbi1999-caucasian/USCaucs.csv")
+
+        assert "TH01" in table.markers
+
+    def test_uk_dna17_is_not_named_nist(self, shared_data: Path) -> None:
+        table = read_frequency_table(shared_data / "uk-dna17-population/ukdna17_allele_counts.csv",
+                                     population="African")
+
+        assert table.name == "ukdna17_allele_counts (African)"
+
+
+class TestReadWideFrequencyCsv:
+    def test_read_wide__n_row_zeros_and_lineage_columns(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "w.csv",
+                      "Allele,AMEL,TH01,vWA,DYS391\n\"X,Y\",0.5,,,\n6,,0.25,0,\n"
+                      "9.3,,0.75,NA,\n16,,,1.0,0.2\nN,404,404,200,97\n")
+
+        table = read_wide_frequency_csv(path)
+
+        assert table.markers == ("TH01", "vWA")
+        assert table.frequency("TH01", "9.3") == 0.75
+        assert table.alleles("vWA") == (parse_allele(16),)
+        assert table.sample_size("TH01") == 202.0
+        assert table.sample_size("vWA") == 100.0
+        assert detect_layout(path) == "wide"
+
+    def test_read_wide__bad_cell_names_file_line_value(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "w.csv", "Allele,TH01\n6,0.25\n7,abc\n")
+
+        with pytest.raises(FrequencyTableError) as info:
+            read_wide_frequency_csv(path)
+
+        assert (info.value.source, info.value.line, info.value.value) == (str(path), 3, "abc")
+
+    def test_read_wide__bad_allele_label(self, tmp_path: Path) -> None:
+        path = _write(tmp_path / "w.csv", "Allele,TH01\n6,0.25\nsix,0.75\n")
+
+        with pytest.raises(FrequencyTableError) as info:
+            read_wide_frequency_csv(path)
+
+        assert (info.value.line, info.value.value) == (3, "six")
+
+    def test_read_wide__needs_allele_column(self, tmp_path: Path) -> None:
+        with pytest.raises(FrequencyTableError, match="Allele"):
+            read_wide_frequency_csv(_write(tmp_path / "w.csv", "TH01,vWA\n0.5,0.5\n"))

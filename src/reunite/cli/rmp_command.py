@@ -32,6 +32,7 @@ class TableFormat(str, Enum):
     csv = "csv"
     nist = "nist"
     fbi = "fbi"
+    wide = "wide"
 
 
 def _json_safe(value: Any) -> Any:
@@ -49,7 +50,8 @@ def _json_safe(value: Any) -> Any:
 def rmp(
     profile: Annotated[Path, typer.Argument(help="Profile JSON: {\"id\", \"genotypes\"}.")],
     frequencies: Annotated[Path, typer.Option(
-        "--frequencies", "-f", help="Allele frequency table (CSV, NIST 1036 or FBI 2015).")],
+        "--frequencies", "-f",
+        help="Allele frequency table: long CSV, wide CSV, NIST 1036 or FBI 2015.")],
     theta: Annotated[float | None, typer.Option(
         help="Coancestry θ for the Balding–Nichols correction (default: REUNITE_THETA, 0).",
     )] = None,

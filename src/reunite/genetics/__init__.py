@@ -14,6 +14,7 @@ from reunite.genetics.frequencies import (
     read_frequency_table,
     read_nist_1036_frequencies,
     read_nist_1036_genotypes,
+    read_wide_frequency_csv,
 )
 from reunite.genetics.kits import KITS, Kit, get_kit
 from reunite.genetics.markers import (
@@ -52,4 +53,5 @@ __all__ = [
     "read_frequency_table",
     "read_nist_1036_frequencies",
     "read_nist_1036_genotypes",
+    "read_wide_frequency_csv",
 ]

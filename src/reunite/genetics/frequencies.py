@@ -68,6 +68,7 @@ __all__ = [
     "read_frequency_table",
     "read_nist_1036_frequencies",
     "read_nist_1036_genotypes",
+    "read_wide_frequency_csv",
 ]
 
 DEFAULT_MIN_ALLELE_COUNT = 5.0
@@ -79,7 +80,7 @@ DEFAULT_MIN_ALLELE_COUNT = 5.0
 # bit-identical numbers and the same content hash.
 _SUM_TOLERANCE = 1e-12
 
-TableLayout = Literal["csv", "nist", "fbi"]
+TableLayout = Literal["csv", "nist", "fbi", "wide"]
 
 
 def _check_frequency(value: float, *, marker: str, allele: str) -> float:
@@ -345,7 +346,7 @@ def _open_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                                       source=str(path)) from exc
 
 
-def _header(path: Path) -> list[str]:
+def _header(path: Path, *, lower: bool = True) -> list[str]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             first = next(csv.reader(handle), [])
@@ -354,7 +355,7 @@ def _header(path: Path) -> list[str]:
                                   source=str(path)) from exc
     except (csv.Error, UnicodeDecodeError) as exc:
         raise FrequencyTableError(f"not a readable CSV file: {exc}", source=str(path)) from exc
-    return [cell.strip().lower() for cell in first]
+    return [cell.strip().lower() if lower else cell.strip() for cell in first]
 
 
 def _number(text: str, *, path: Path, line: int, column: str, marker: str | None) -> float:
@@ -500,13 +501,17 @@ def read_nist_1036_frequencies(
     path: str | Path,
     *,
     population: str = "All",
+    name: str | None = None,
     min_allele_count: float = DEFAULT_MIN_ALLELE_COUNT,
 ) -> FrequencyTable:
     """Read the NIST 1036 long table (``population,locus,allele,count,n_alleles,frequency``).
 
     Frequencies are taken as ``count / n_alleles`` (exact), not from the rounded
     ``frequency`` column; ``N = n_alleles / 2``. ``population`` is one of ``All`` (the
-    pooled 1036), ``AfAm``, ``Cauc``, ``Hisp``, ``Asian``.
+    pooled 1036), ``AfAm``, ``Cauc``, ``Hisp``, ``Asian``. Other allele-count tables in
+    the same layout (e.g. the UK DNA-17 counts) read the same way; ``name`` defaults to
+    ``NIST 1036 <population>`` for the NIST file and ``<file stem> (<population>)``
+    otherwise.
     """
     source = Path(path)
     header = _header(source)
@@ -535,7 +540,9 @@ def read_nist_1036_frequencies(
         raise FrequencyTableError("population not in file (have: "
                                   + ", ".join(sorted(populations)) + ")",
                                   source=str(source), field="population", value=population)
-    return builder.build(f"NIST 1036 {population}", min_allele_count=min_allele_count)
+    label = name or (f"NIST 1036 {population}" if source.name.startswith("nist1036")
+                     else f"{source.stem} ({population})")
+    return builder.build(label, min_allele_count=min_allele_count)
 
 
 def read_fbi_2015_frequencies(
@@ -579,13 +586,87 @@ def read_fbi_2015_frequencies(
     return builder.build(f"FBI 2015 {population}", min_allele_count=min_allele_count)
 
 
+_WIDE_ABSENT = frozenset({"", "NA", "N/A", "-"})
+
+
+def read_wide_frequency_csv(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    autosomal_only: bool = True,
+    min_allele_count: float = DEFAULT_MIN_ALLELE_COUNT,
+    min_frequency: float | None = None,
+) -> FrequencyTable:
+    """Read a wide table: column ``Allele`` then one column of frequencies per marker.
+
+    This is the layout of the mispitools tables and of the FBI "extended" table. Empty
+    cells, ``NA`` and ``0`` mean "not observed". An optional row labelled ``N`` holds the
+    number of alleles typed per marker (``2N``; ``0`` = unknown). Amelogenin and Y/X
+    columns are dropped unless ``autosomal_only`` is false (their genotype-style rows
+    such as ``X,Y`` are then rejected as alleles).
+    """
+    source = Path(path)
+    header = _header(source)
+    if not header or header[0] != "allele":
+        raise FrequencyTableError("a wide table starts with an 'Allele' column",
+                                  source=str(source), line=1, value=header[:1])
+    # Rows are keyed by lower-cased header; marker names keep the file's own spelling.
+    spelled = dict(zip(header, _header(source, lower=False), strict=True))
+    kept: list[str] = []
+    for column in header[1:]:
+        if not column:
+            continue
+        marker = MARKERS.get(canonical_marker_name(spelled[column], allow_unknown=True))
+        if autosomal_only and marker is not None and not marker.is_autosomal:
+            continue
+        kept.append(column)
+    builder = _Builder(source)
+    rows = list(_open_rows(source))
+    n_alleles: dict[str, float] = {}
+    for line, row in rows:
+        if row["allele"].upper() != "N":
+            continue
+        for column in kept:
+            if row[column] not in _WIDE_ABSENT:
+                try:
+                    value = _number(row[column], path=source, line=line,
+                                    column=spelled[column], marker=spelled[column])
+                except FrequencyTableError as exc:
+                    builder.fail(exc)
+                    continue
+                if value > 0:
+                    n_alleles[column] = value
+    for line, row in rows:
+        if row["allele"].upper() == "N":
+            continue
+        for column in kept:
+            text = row[column]
+            if text.upper() in _WIDE_ABSENT:
+                continue
+            try:
+                frequency = _number(text, path=source, line=line, column=spelled[column],
+                                    marker=spelled[column])
+                if frequency == 0.0:
+                    continue
+                size = n_alleles.get(column)
+                builder.add(line=line, marker_text=spelled[column], allele_text=row["allele"],
+                            frequency=frequency,
+                            n_individuals=None if size is None else size / 2.0)
+            except FrequencyTableError as exc:
+                builder.fail(exc)
+    return builder.build(name or source.stem, min_allele_count=min_allele_count,
+                         min_frequency=min_frequency)
+
+
 def detect_layout(path: str | Path) -> TableLayout:
-    """Which layout a frequency CSV has, from its header: ``nist``, ``fbi`` or ``csv``."""
+    """Which layout a frequency CSV has, from its header: nist, fbi, wide or csv."""
     header = _header(Path(path))
     if header[:6] == ["population", "locus", "allele", "count", "n_alleles", "frequency"]:
         return "nist"
     if header[:6] == ["population", "locus", "allele", "frequency", "n_alleles", "count"]:
         return "fbi"
+    if header[:1] == ["allele"] and "frequency" not in header:
+        return "wide"
     return "csv"
 
 
@@ -604,10 +685,16 @@ def read_frequency_table(
     if chosen == "fbi":
         return read_fbi_2015_frequencies(path, population=population or "Caucasian",
                                          min_allele_count=min_allele_count)
+    if chosen == "wide":
+        if population is not None:
+            raise FrequencyTableError("a wide table holds one population",
+                                      source=str(path), field="population", value=population)
+        return read_wide_frequency_csv(path, min_allele_count=min_allele_count)
     if chosen == "csv":
         return read_frequency_csv(path, population=population,
                                   min_allele_count=min_allele_count)
-    raise FrequencyTableError("unknown table layout (auto, csv, nist or fbi)", value=layout)
+    raise FrequencyTableError("unknown table layout (auto, csv, nist, fbi or wide)",
+                              value=layout)
 
 
 def estimate_frequencies(
