@@ -27,7 +27,9 @@ class TestErrors:
         assert err.line == 7
         assert err.marker == "TH01"
         assert err.value == "abc"
-        assert "a.csv" in str(err) and "line 7" in str(err) and "'abc'" in str(err)
+        assert "a.csv" in str(err)
+        assert "line 7" in str(err)
+        assert "'abc'" in str(err)
 
     def test_unset_location_reads_as_none(self) -> None:
         assert AlleleError("x").line is None
