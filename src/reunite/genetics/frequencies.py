@@ -209,6 +209,8 @@ class FrequencyTable:
         return tuple(self._frequencies)
 
     def _marker(self, marker: str) -> str:
+        if isinstance(marker, str) and marker in self._frequencies:
+            return marker
         name = canonical_marker_name(marker, allow_unknown=True)
         if name not in self._frequencies:
             raise FrequencyTableError("marker not in frequency table", source=self.name,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -221,6 +222,7 @@ _MULTI_COPY: Mapping[str, tuple[str, ...]] = {
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
+@lru_cache(maxsize=8192)
 def _normalise(name: str) -> str:
     return _SEPARATORS.sub("", name).upper()
 
@@ -253,6 +255,8 @@ def canonical_marker_name(name: str, *, allow_unknown: bool = False) -> str:
     """
     if not isinstance(name, str) or not name.strip():
         raise MarkerError("empty or non-text marker name", value=name)
+    if name in MARKERS:  # already canonical: the common case, skip normalising
+        return name
     canonical = _LOOKUP.get(_normalise(name))
     if canonical is not None:
         return canonical

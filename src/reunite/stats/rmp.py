@@ -213,15 +213,18 @@ def random_match_probability(
         if reason is not None:
             skipped.append((marker, reason))
             continue
+        listed = table.frequencies(marker)
         distinct = tuple(dict.fromkeys(genotype.alleles))
         frequencies = tuple(table.frequency(marker, a) for a in distinct)
-        unseen = tuple(a for a in distinct if not table.has_allele(marker, a))
+        probability = (homozygote_match_probability(frequencies[0], theta=theta)
+                       if len(distinct) == 1 else
+                       heterozygote_match_probability(*frequencies, theta=theta))
         used.append(MarkerProbability(
             marker=marker,
             genotype=genotype,
             allele_frequencies=frequencies,
-            probability=genotype_match_probability(genotype, marker, table, theta=theta),
-            unseen_alleles=unseen,
+            probability=probability,
+            unseen_alleles=tuple(a for a in distinct if a not in listed),
         ))
     rmp = math.prod(m.probability for m in used)
     log10_lr = -math.fsum(math.log10(m.probability) for m in used)
