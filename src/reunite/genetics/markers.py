@@ -18,8 +18,8 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 from reunite.errors import MarkerError
