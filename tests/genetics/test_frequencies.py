@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import pickle
 from collections import defaultdict
 from pathlib import Path
 
@@ -531,3 +532,18 @@ class TestReadWideFrequencyCsv:
     def test_read_wide__needs_allele_column(self, tmp_path: Path) -> None:
         with pytest.raises(FrequencyTableError, match="Allele"):
             read_wide_frequency_csv(_write(tmp_path / "w.csv", "TH01,vWA\n0.5,0.5\n"))
+
+
+class TestFrequencyTablePickle:
+    @given(frequency_tables())
+    def test_pickle_round_trip_keeps_hash_and_flags(self, table: FrequencyTable) -> None:
+        extended = table.with_allele(table.markers[0], "OL")
+
+        for original in (table, extended):
+            restored = pickle.loads(pickle.dumps(original))
+
+            assert restored == original
+            assert restored.content_hash == original.content_hash
+            assert restored.renormalised == original.renormalised
+            assert restored.sample_size(original.markers[0]) == original.sample_size(
+                original.markers[0])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 from hypothesis import given
 
@@ -197,3 +200,19 @@ class TestYHaplotype:
             YHaplotype.from_mapping("M1", {"vWA": "14"})
 
         assert info.value.marker == "vWA"
+
+
+class TestPickle:
+    """Values cross process boundaries (Dask workers), so they must pickle."""
+
+    @given(profiles())
+    def test_profile__pickle_round_trip(self, profile: Profile) -> None:
+        assert pickle.loads(pickle.dumps(profile)) == profile
+        assert copy.deepcopy(profile) == profile
+
+    def test_partial_profile_and_haplotype__pickle_round_trip(self) -> None:
+        profile = Profile("S1", {"vWA": Genotype.partial(14), "AMEL": Genotype("X", "Y")})
+        haplotype = YHaplotype.from_mapping("M1", {"DYS385": "11,14", "DYS19": "14"})
+
+        assert pickle.loads(pickle.dumps(profile)) == profile
+        assert pickle.loads(pickle.dumps(haplotype)) == haplotype

@@ -194,6 +194,14 @@ class FrequencyTable:
     def __hash__(self) -> int:
         return hash((self.name, self.content_hash))
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Read-only mappings cannot be pickled: rebuild from plain dicts (Dask, copy).
+        return (_restore_table, (
+            self.name, {m: dict(a) for m, a in self._frequencies.items()},
+            dict(self._sample_sizes), self.min_allele_count, self.min_frequency,
+            self.renormalised,
+        ))
+
     def __repr__(self) -> str:
         return (f"FrequencyTable(name={self.name!r}, markers={len(self._frequencies)}, "
                 f"content_hash={self.content_hash[:12]!r})")
@@ -316,6 +324,18 @@ class FrequencyTable:
         object.__setattr__(table, "renormalised",
                            tuple(m for m in self.renormalised if m in wanted))
         return table
+
+
+def _restore_table(
+    name: str, frequencies: dict[str, dict[Allele, float]], sizes: dict[str, float],
+    min_allele_count: float, min_frequency: float | None, renormalised: tuple[str, ...],
+) -> FrequencyTable:
+    # The frequencies are already normalised (sums within 1e-12 of 1 are left alone), so
+    # the rebuilt table has bit-identical numbers and the same content hash.
+    table = FrequencyTable(name, frequencies, sizes, min_allele_count=min_allele_count,
+                           min_frequency=min_frequency)
+    object.__setattr__(table, "renormalised", renormalised)
+    return table
 
 
 # --------------------------------------------------------------------------- loaders

@@ -195,6 +195,10 @@ class Profile:
     def __hash__(self) -> int:
         return self._hash
 
+    def __reduce__(self) -> tuple[type[Profile], tuple[str, dict[str, Genotype]]]:
+        # A read-only mapping cannot be pickled; rebuild from a plain dict (Dask, copy).
+        return (Profile, (self.id, dict(self.genotypes)))
+
     @property
     def markers(self) -> tuple[str, ...]:
         """The typed markers, in the order given."""
@@ -306,6 +310,11 @@ class YHaplotype:
 
     def __hash__(self) -> int:
         return self._hash
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[YHaplotype], tuple[str, dict[str, tuple[Allele, ...]]]]:
+        return (YHaplotype, (self.id, dict(self.alleles)))
 
     @property
     def markers(self) -> tuple[str, ...]:
