@@ -1,0 +1,575 @@
+"""Familias files: ``.fam`` projects (persons, pedigrees, genotypes, database, DVI section)
+and Familias frequency databases (``marker`` line, then ``allele<TAB>frequency`` lines).
+
+A ``.fam`` file (Familias 3, Egeland et al. 2000) is a sequence of lines, strings quoted:
+
+1. a banner, ``"DO NOT EDIT!"`` (or a note), the version, an optional empty string;
+2. the number of persons, then per person: name, four flags (the fourth ``#TRUE#`` for a
+   male), the number of typed markers and, per marker, three integers: the two alleles'
+   0-based indices in that marker's database list and the marker's 0-based index;
+3. ``"Known relations"``: extra females, extra males, parent→child pairs (person indices);
+4. the pedigrees (hypotheses): index, name, extra females/males, parent→child pairs;
+5. the database: ``#FALSE# (#Databases: 1 ;Theta/Kinship/Fst: θ )``, the number of
+   markers, an optional name, then per marker: name, female and male mutation rates,
+   model codes (0 equal, 1 proportional, 2–4 stepwise variants), the allele count with
+   the silent allele, ranges, second rates, the silent-allele flag and frequency, a line
+   ``n<TAB>(DatabaseSize = …)`` and ``n`` allele/frequency pairs;
+6. optionally ``[DVI]``: ``[[Unidentified persons]]`` and ``[[Reference Families]]`` with
+   bracketed ``key= value`` blocks (``Name=``, ``Gender=``, ``SystemName=``/``Allele1=``/
+   ``Allele2=``, ``Parent=``/``Child=``).
+
+Layout as documented by pedFamilias' ``readFam`` (Vigeland); this is an independent
+reader. Every problem names the file and line; genotypes go through
+:mod:`reunite.io.assembly` like every other format.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reunite.errors import AlleleError, FileFormatError, FrequencyTableError, InputError
+from reunite.genetics.alleles import parse_allele
+from reunite.genetics.frequencies import FrequencyTable
+from reunite.genetics.pedigree import Person
+from reunite.io.assembly import ProfileAssembler
+from reunite.io.result import CODE_HEADER, CODE_TRUNCATED, ProblemLog, ReadResult
+from reunite.io.text import Source, load_source
+
+__all__ = [
+    "FamiliasFile",
+    "FamiliasLocus",
+    "FamiliasPedigree",
+    "format_familias_frequencies",
+    "parse_familias",
+    "parse_familias_frequencies",
+    "read_familias",
+    "read_familias_frequencies",
+    "write_familias_frequencies",
+]
+
+FORMAT = "familias"
+MUTATION_MODELS = ("equal", "proportional", "stepwise-unstationary", "stepwise-stationary",
+                   "stepwise-extended")
+"""Familias mutation model codes 0–4, by name."""
+
+_THETA = re.compile(r"Theta/Kinship/Fst:\s*([-+0-9.eE]+)")
+
+
+@dataclass(frozen=True)
+class FamiliasLocus:
+    """One marker of a Familias database, with its mutation settings per sex."""
+
+    name: str
+    alleles: tuple[str, ...]
+    frequencies: tuple[float, ...]
+    female_rate: float
+    male_rate: float
+    female_model: str
+    male_model: str
+    female_range: float
+    male_range: float
+    female_rate2: float
+    male_rate2: float
+
+
+@dataclass(frozen=True)
+class FamiliasPedigree:
+    """A named pedigree (hypothesis or DVI reference pedigree); ``family`` for DVI ones."""
+
+    name: str
+    persons: tuple[Person, ...]
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class FamiliasFile:
+    """Everything read from a ``.fam`` file.
+
+    ``result`` holds the profiles of every typed person (main section and DVI section; a
+    DVI reference-family member's profile id is ``"<family>/<name>"``, since families may
+    reuse names); ``unidentified`` names the DVI unidentified persons; ``frequencies`` is
+    the database as a :class:`FrequencyTable` (``None`` when the file has no markers).
+    """
+
+    version: str
+    result: ReadResult
+    pedigrees: tuple[FamiliasPedigree, ...]
+    loci: tuple[FamiliasLocus, ...]
+    theta: float
+    frequencies: FrequencyTable | None
+    unidentified: tuple[str, ...] = ()
+
+
+class _Lines:
+    """Sequential access to the lines of a .fam file, each error naming the line."""
+
+    def __init__(self, lines: list[str], source: str) -> None:
+        self.lines = lines
+        self.source = source
+        self.pos = 0
+
+    @property
+    def line(self) -> int:
+        return self.pos + 1
+
+    def peek(self) -> str | None:
+        return _unquote(self.lines[self.pos]) if self.pos < len(self.lines) else None
+
+    def text(self, what: str) -> str:
+        if self.pos >= len(self.lines):
+            raise FileFormatError(f"the file ends while reading {what} (truncated?)",
+                                  source=self.source, line=self.line, code=CODE_TRUNCATED)
+        value = _unquote(self.lines[self.pos])
+        self.pos += 1
+        return value
+
+    def integer(self, what: str, *, low: int = 0, high: int = 10_000_000) -> int:
+        value = self.text(what)
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise FileFormatError(f"expected {what} (an integer {low}..{high})",
+                                  source=self.source, line=self.line - 1, value=value,
+                                  code=CODE_HEADER)
+        return number
+
+    def number(self, what: str) -> float:
+        value = self.text(what)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise FileFormatError(f"expected {what} (a number)", source=self.source,
+                                  line=self.line - 1, value=value, code=CODE_HEADER)
+        return number
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        return text[1:-1]
+    return text
+
+
+def read_familias(
+    source: str | Path | bytes, *, skip_bad: bool = False, allow_unknown_markers: bool = False,
+    name: str | None = None,
+) -> FamiliasFile:
+    """Read a Familias ``.fam`` file (path or bytes); see the module docstring."""
+    return parse_familias(load_source(source, name=name), skip_bad=skip_bad,
+                          allow_unknown_markers=allow_unknown_markers)
+
+
+def parse_familias(
+    source: Source, *, skip_bad: bool = False, allow_unknown_markers: bool = False
+) -> FamiliasFile:
+    """Like :func:`read_familias`, for text already decoded."""
+    raw = source.text.splitlines()
+    dvi_at = next((i for i, line in enumerate(raw) if line.strip() == "[DVI]"), None)
+    lines = _Lines(raw if dvi_at is None else raw[:dvi_at], source.name)
+    banner = lines.text("the banner")
+    if not banner.startswith("Output from Familias"):
+        raise FileFormatError("not a Familias file: the first line must be "
+                              "'Output from Familias, version …'", source=source.name,
+                              line=1, value=banner[:60], code=CODE_HEADER)
+    lines.text("the second banner line")
+    version = lines.text("the version")
+    if lines.peek() == "":
+        lines.text("an empty line")
+    log = ProblemLog(source.name)
+    assembler = ProfileAssembler(log, allow_unknown_markers=allow_unknown_markers)
+    n_persons = lines.integer("the number of persons", high=100_000)
+    persons: list[tuple[str, str, int]] = []
+    genotypes: list[list[tuple[int, int, int, int]]] = []
+    for _ in range(n_persons):
+        line = lines.line
+        pid = lines.text("a person's name")
+        for flag in range(3):
+            lines.text(f"flag {flag + 1} of {pid!r}")
+        sex = "male" if lines.text(f"the sex flag of {pid!r}") == "#TRUE#" else "female"
+        n_typed = lines.integer(f"the number of typed markers of {pid!r}", high=10_000)
+        calls = []
+        for _ in range(n_typed):
+            at = lines.line
+            calls.append((lines.integer("an allele index"), lines.integer("an allele index"),
+                          lines.integer("a marker index"), at))
+        persons.append((pid, sex, line))
+        genotypes.append(calls)
+    if lines.text("'Known relations'") != "Known relations":
+        raise FileFormatError("expected 'Known relations'", source=source.name,
+                              line=lines.line - 1, code=CODE_HEADER)
+    base_ids = [p for p, _, _ in persons]
+    base_sex = [s for _, s, _ in persons]
+    extra_f = lines.integer("the number of extra females")
+    extra_m = lines.integer("the number of extra males")
+    base_ids += [f"extra_{i + 1}" for i in range(extra_f + extra_m)]
+    base_sex += ["female"] * extra_f + ["male"] * extra_m
+    base_relations = _relations(lines)
+    pedigrees: list[FamiliasPedigree] = []
+    n_pedigrees = lines.integer("the number of pedigrees", high=10_000)
+    if n_pedigrees == 0:
+        pedigrees.append(_pedigree("Known relations", base_ids, base_sex, base_relations,
+                                   lines))
+    for _ in range(n_pedigrees):
+        lines.integer("a pedigree index")
+        ped_name = lines.text("a pedigree name")
+        more_f = lines.integer("extra females")
+        more_m = lines.integer("extra males")
+        ids = base_ids + [f"{ped_name}_extra_{i + 1}" for i in range(more_f + more_m)]
+        sexes = base_sex + ["female"] * more_f + ["male"] * more_m
+        relations = base_relations + _relations(lines)
+        pedigrees.append(_pedigree(ped_name, ids, sexes, relations, lines))
+    theta, loci = _database(lines)
+    for (pid, _, _), calls in zip(persons, genotypes, strict=True):
+        if calls:
+            assembler.start_sample(pid, line=calls[0][3] - 6, contiguous=False)
+        for a1, a2, m, at in calls:
+            if m >= len(loci):
+                log.error("bad-allele", f"marker index {m} beyond the {len(loci)} markers of "
+                          "the database", line=at + 2, sample=pid, value=m)
+                continue
+            locus = loci[m]
+            cells = []
+            for index, offset in ((a1, 0), (a2, 1)):
+                if index >= len(locus.alleles):
+                    log.error("bad-allele", f"allele index {index} beyond the "
+                              f"{len(locus.alleles)} alleles of the database", line=at + offset,
+                              sample=pid, marker=locus.name, value=index)
+                else:
+                    cells.append(locus.alleles[index])
+            if len(cells) == 2:
+                assembler.add(pid, locus.name, cells, line=at)
+    unidentified: tuple[str, ...] = ()
+    if dvi_at is not None:
+        unidentified = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler, pedigrees)
+    frequencies = _table(loci, source.name, log) if loci else None
+    result = log.finish(assembler.profiles(), format=FORMAT, skip_bad=skip_bad)
+    return FamiliasFile(version=version, result=result, pedigrees=tuple(pedigrees),
+                        loci=tuple(loci), theta=theta, frequencies=frequencies,
+                        unidentified=unidentified)
+
+
+def _relations(lines: _Lines) -> list[tuple[int, int, int]]:
+    count = lines.integer("the number of relations", high=1_000_000)
+    result = []
+    for _ in range(count):
+        at = lines.line
+        parent_text = lines.text("a parent index")
+        if not parent_text.lstrip("-").isdigit():
+            raise FileFormatError("twins and direct relations are not supported",
+                                  source=lines.source, line=at, value=parent_text,
+                                  code=CODE_HEADER)
+        result.append((int(parent_text), lines.integer("a child index"), at))
+    return result
+
+
+def _pedigree(
+    name: str, ids: list[str], sexes: list[str], relations: list[tuple[int, int, int]],
+    lines: _Lines,
+) -> FamiliasPedigree:
+    fathers: dict[int, str] = {}
+    mothers: dict[int, str] = {}
+    for parent, child, at in relations:
+        if not (0 <= parent < len(ids) and 0 <= child < len(ids)):
+            raise FileFormatError("relation names a person index that does not exist",
+                                  source=lines.source, line=at, value=(parent, child),
+                                  code=CODE_HEADER)
+        (fathers if sexes[parent] == "male" else mothers)[child] = ids[parent]
+    return FamiliasPedigree(name, tuple(
+        Person(pid, fathers.get(i), mothers.get(i), sexes[i]) for i, pid in enumerate(ids)))
+
+
+def _database(lines: _Lines) -> tuple[float, list[FamiliasLocus]]:
+    at = lines.line
+    header = lines.text("the database header")
+    if header.startswith("#TRUE#"):
+        raise FileFormatError("files with precomputed probabilities are not supported",
+                              source=lines.source, line=at, value=header, code=CODE_HEADER)
+    match = _THETA.search(header)
+    if not match:
+        raise FileFormatError("expected the database header '#FALSE# (#Databases: …)'",
+                              source=lines.source, line=at, value=header[:60],
+                              code=CODE_HEADER)
+    try:
+        theta = float(match[1])
+    except ValueError as exc:
+        raise FileFormatError("theta is not a number", source=lines.source, line=at,
+                              value=match[1], code=CODE_HEADER) from exc
+    n_loci = lines.integer("the number of markers", high=10_000)
+    if lines.peek() == "#TRUE#":
+        lines.text("the database-name flag")
+        lines.text("the database name")
+    elif lines.peek() == "#FALSE#":
+        lines.text("the database-name flag")
+    loci = []
+    for _ in range(n_loci):
+        name = lines.text("a marker name")
+        rates = (lines.number("the female mutation rate"), lines.number("the male rate"))
+        models = (lines.integer("the female model code", high=4),
+                  lines.integer("the male model code", high=4))
+        lines.integer("the number of alleles with the silent allele", high=100_000)
+        ranges = (lines.number("the female range"), lines.number("the male range"))
+        rates2 = (lines.number("the female rate2"), lines.number("the male rate2"))
+        at = lines.line
+        if lines.text("the silent-allele flag") == "#TRUE#":
+            raise FileFormatError("silent alleles are not supported", source=lines.source,
+                                  line=at, marker=name, code=CODE_HEADER)
+        lines.number("the silent-allele frequency")
+        info_at = lines.line
+        info = lines.text("the allele count line").split("\t")[0].strip()
+        if not info.isdigit():
+            raise FileFormatError("expected the number of alleles", source=lines.source,
+                                  line=info_at, marker=name, value=info, code=CODE_HEADER)
+        alleles = []
+        frequencies = []
+        for _ in range(int(info)):
+            alleles.append(lines.text(f"an allele of {name}"))
+            frequencies.append(lines.number(f"a frequency of {name}"))
+        loci.append(FamiliasLocus(name, tuple(alleles), tuple(frequencies), rates[0],
+                                  rates[1], MUTATION_MODELS[models[0]],
+                                  MUTATION_MODELS[models[1]], ranges[0], ranges[1],
+                                  rates2[0], rates2[1]))
+    return theta, loci
+
+
+def _table(loci: list[FamiliasLocus], source: str, log: ProblemLog) -> FrequencyTable | None:
+    """The database as a table; alleles that are no designation ("Rest allele") are left
+    out with a warning, and their marker renormalised by :class:`FrequencyTable`."""
+    usable: dict[str, dict[str, float]] = {}
+    for locus in loci:
+        kept: dict[str, float] = {}
+        for allele, frequency in zip(locus.alleles, locus.frequencies, strict=True):
+            try:
+                parse_allele(allele)
+            except AlleleError:
+                log.warning("frequency-table", "database allele is not a designation; left "
+                            "out of the frequency table (the marker is renormalised)",
+                            marker=locus.name, value=allele)
+                continue
+            kept[allele] = frequency
+        if kept:
+            usable[locus.name] = kept
+    try:
+        return FrequencyTable(Path(source).stem or "familias", usable)
+    except InputError as exc:
+        raise FileFormatError(f"the database is not a usable frequency table: {exc.message}",
+                              source=source, marker=exc.context.get("marker"),
+                              value=exc.context.get("value")) from exc
+
+
+def _read_dvi(
+    raw: list[str], first_line: int, assembler: ProfileAssembler,
+    pedigrees: list[FamiliasPedigree],
+) -> tuple[str, ...]:
+    """The DVI section: typed persons go to ``assembler``, pedigrees to ``pedigrees``."""
+    unidentified: list[str] = []
+    section: list[str] = []
+    person: dict[str, str] | None = None
+    persons: list[dict[str, str]] = []
+    family = ""
+    family_persons: list[dict[str, str]] = []
+    pedigree: list[tuple[str, str]] | None = None
+    pedigree_name = ""
+    pending_system: str | None = None
+    pending_alleles: list[str] = []
+    system_line = 0
+
+    def sample_id(member: dict[str, str]) -> str:
+        # Reference families may reuse names ("Brother" in two families): a family
+        # member's profile id is "<family>/<name>"; unidentified persons keep their name.
+        return member["Name"] if "Unidentified persons" in section else \
+            f"{family}/{member['Name']}"
+
+    def flush_system() -> None:
+        nonlocal pending_system, pending_alleles
+        if pending_system is not None and person is not None:
+            assembler.add(sample_id(person), pending_system, pending_alleles,
+                          line=system_line)
+        pending_system, pending_alleles = None, []
+
+    def flush_pedigree() -> None:
+        nonlocal pedigree
+        if pedigree is not None:
+            pedigrees.append(_dvi_pedigree(pedigree_name, family_persons, pedigree, family))
+        pedigree = None
+
+    for offset, text in enumerate(raw):
+        line = first_line + offset
+        stripped = text.strip()
+        if stripped.startswith("["):
+            depth = len(stripped) - len(stripped.lstrip("["))
+            title = stripped.strip("[]").strip()
+            flush_system()
+            section = section[:depth - 1] + [title]
+            if depth == 1 and title != "DVI":
+                break  # [Prior], [Advanced]...: settings, not data
+            if title.startswith("Family "):
+                flush_pedigree()
+                family_persons = []
+            if title.startswith("Pedigree "):
+                flush_pedigree()
+                pedigree = []
+            if title.startswith("Person "):
+                person = {"Name": "", "line": str(line)}
+                (persons if "Unidentified persons" in section else family_persons).append(person)
+            continue
+        if "=" not in stripped:
+            continue
+        key, _, value = stripped.partition("=")
+        key, value = key.strip(), value.strip()
+        if key == "Name":
+            if pedigree is not None and section[-1].startswith("Pedigree"):
+                pedigree_name = value
+            elif person is not None and section[-1].startswith("Person"):
+                person["Name"] = value
+                if "Unidentified persons" in section:
+                    unidentified.append(value)
+            elif section[-1].startswith("Family"):
+                family = value
+        elif key == "Gender" and person is not None:
+            person["Gender"] = value
+        elif key == "SystemName" and person is not None:
+            flush_system()
+            if assembler.start_sample(sample_id(person), line=int(person["line"]),
+                                      contiguous=True):
+                pending_system, system_line = value, line
+        elif key in {"Allele1", "Allele2"} and pending_system is not None:
+            if value:
+                pending_alleles.append(value)
+        elif key in {"Parent", "Child"} and pedigree is not None:
+            pedigree.append((key, value))
+    flush_system()
+    flush_pedigree()
+    return tuple(unidentified)
+
+
+def _dvi_pedigree(
+    name: str, members: list[dict[str, str]], pairs: list[tuple[str, str]], family: str
+) -> FamiliasPedigree:
+    sexes = {m["Name"]: {"Male": "male", "Female": "female"}.get(m.get("Gender", ""),
+                                                                 "unknown") for m in members}
+    links = [(pairs[i][1], pairs[i + 1][1]) for i in range(0, len(pairs) - 1, 2)
+             if pairs[i][0] == "Parent" and pairs[i + 1][0] == "Child"]
+    for parent, _ in links:
+        sexes.setdefault(parent, "unknown")
+    for _, child in links:
+        sexes.setdefault(child, "unknown")
+    fathers: dict[str, str] = {}
+    mothers: dict[str, str] = {}
+    for parent, child in links:
+        sex = sexes[parent]
+        if sex == "unknown":  # decide from the co-parent, as Familias does
+            others = {sexes[p] for p, c in links if c == child and p != parent}
+            sex = "female" if others == {"male"} else "male" if others == {"female"} else sex
+        (fathers if sex == "male" else mothers)[child] = parent
+    return FamiliasPedigree(name, tuple(Person(pid, fathers.get(pid), mothers.get(pid), sex)
+                                        for pid, sex in sexes.items()), family=family)
+
+
+# --- Familias frequency databases -----------------------------------------------------
+
+
+def read_familias_frequencies(
+    source: str | Path | bytes, *, name: str | None = None
+) -> FrequencyTable:
+    """Read a Familias frequency database (``marker`` line, ``allele<TAB>frequency`` lines).
+
+    The table is named after the file; markers whose frequencies do not sum to 1 are
+    renormalised by :class:`FrequencyTable` (and listed in ``renormalised``).
+    """
+    return parse_familias_frequencies(load_source(source, name=name))
+
+
+def parse_familias_frequencies(source: Source) -> FrequencyTable:
+    """Like :func:`read_familias_frequencies`, for text already decoded."""
+    problems = ProblemLog(source.name)
+    table: dict[str, dict[str, float]] = {}
+    lines_of: dict[str, int] = {}
+    marker: str | None = None
+    for number, text in enumerate(source.text.splitlines(), start=1):
+        stripped = text.strip()
+        if not stripped:
+            continue
+        parts = stripped.split("\t") if "\t" in stripped else _space_split(stripped)
+        if len(parts) == 1:
+            marker = parts[0]
+            if marker in table:
+                problems.error(CODE_HEADER, "marker given twice", line=number, marker=marker,
+                               value=marker)
+            table.setdefault(marker, {})
+            lines_of.setdefault(marker, number)
+            continue
+        if marker is None:
+            problems.error(CODE_HEADER, "an allele line before any marker name", line=number,
+                           value=stripped[:40])
+            continue
+        if len(parts) != 2:
+            problems.error(CODE_HEADER, "expected 'allele<TAB>frequency'", line=number,
+                           marker=marker, value=stripped[:40])
+            continue
+        allele, frequency_text = parts
+        try:
+            frequency = float(frequency_text)
+        except ValueError:
+            frequency = math.nan
+        if not (math.isfinite(frequency) and 0.0 < frequency <= 1.0):
+            problems.error(CODE_HEADER, "a frequency must be a number in (0, 1]", line=number,
+                           marker=marker, value=frequency_text)
+            continue
+        if allele in table[marker]:
+            problems.error(CODE_HEADER, "allele given twice", line=number, marker=marker,
+                           value=allele)
+            continue
+        table[marker][allele] = frequency
+    for marker_name, alleles in table.items():
+        if not alleles:
+            problems.error(CODE_HEADER, "marker has no alleles", line=lines_of[marker_name],
+                           marker=marker_name)
+    if not table and not problems.problems:
+        problems.error(CODE_HEADER, "the file holds no marker")
+    if problems.problems:
+        n = len(problems.problems)
+        raise FileFormatError(f"{n} problem{'s' if n != 1 else ''} in the frequency database",
+                              source=source.name, problems=problems.problems)
+    try:
+        return FrequencyTable(Path(source.name).stem or "familias", table)
+    except FrequencyTableError as exc:
+        raise FileFormatError(exc.message, source=source.name,
+                              marker=exc.context.get("marker"),
+                              value=exc.context.get("value")) from exc
+
+
+def _space_split(line: str) -> list[str]:
+    """Fields of a line without tabs: ``allele frequency``, or a marker name with spaces."""
+    tokens = line.split()
+    if len(tokens) == 2:
+        try:
+            float(tokens[1])
+        except ValueError:
+            return [line]  # "Penta E": a marker name
+        return tokens
+    return [line] if len(tokens) > 2 and not tokens[-1][:1].isdigit() else tokens
+
+
+def format_familias_frequencies(table: FrequencyTable) -> str:
+    """A frequency table in the Familias database text format (``repr`` floats, exact)."""
+    out = io.StringIO()
+    for i, marker in enumerate(table.markers):
+        if i:
+            out.write("\n")
+        out.write(f"{marker}\n")
+        for allele, frequency in table.frequencies(marker).items():
+            out.write(f"{allele.text}\t{frequency!r}\n")
+    return out.getvalue()
+
+
+def write_familias_frequencies(table: FrequencyTable, target: str | Path) -> None:
+    """Write :func:`format_familias_frequencies` output (UTF-8) to ``target``."""
+    Path(target).write_text(format_familias_frequencies(table), encoding="utf-8")

@@ -1,0 +1,76 @@
+"""Frequency tables through reunite.io: format detection, dispatch, CSV/Familias writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reunite.errors import FileFormatError
+from reunite.genetics.frequencies import FrequencyTable
+from reunite.io.frequencies import (
+    detect_frequency_format,
+    format_frequency_csv,
+    read_frequencies,
+    write_frequencies,
+)
+
+
+class TestFrequencyDispatch:
+    @pytest.mark.parametrize(("path", "layout"), [
+        ("nist-1036-us-population/nist1036_allele_frequencies.csv", "nist"),
+        ("fbi-2015-expanded-codis/fbi2015_allele_frequencies.csv", "fbi"),
+        ("norstr-oslo-frequencies/NorskDB_v2023.txt", "familias"),
+        ("dvir-dvi-examples/familias/codis.txt", "familias"),
+        ("dvir-dvi-examples/converted/fire_frequencies.csv", "csv"),
+    ])
+    def test_detect__real_files(self, shared_data: Path, path: str, layout: str) -> None:
+        assert detect_frequency_format(shared_data / path) == layout
+
+    def test_read__dispatches_to_the_genetics_loaders(self, shared_data: Path) -> None:
+        nist = read_frequencies(
+            shared_data / "nist-1036-us-population/nist1036_allele_frequencies.csv")
+        fbi = read_frequencies(
+            shared_data / "fbi-2015-expanded-codis/fbi2015_allele_frequencies.csv",
+            population="Caucasian")
+        norway = read_frequencies(shared_data / "norstr-oslo-frequencies/NorskDB_v2023.txt")
+
+        assert nist.name == "NIST 1036 All"
+        assert fbi.name == "FBI 2015 Caucasian"
+        assert len(norway.markers) == 50
+
+    def test_detect__unknown_layout(self, tmp_path: Path) -> None:
+        path = tmp_path / "x.csv"
+        path.write_text("a,b,c\n1,2,3\n")
+        with pytest.raises(FileFormatError, match="unrecognised frequency table"):
+            read_frequencies(path)
+
+
+_weights = st.floats(min_value=1e-6, max_value=1.0, allow_nan=False)
+_tables = st.builds(
+    FrequencyTable, st.just("t"),
+    st.dictionaries(st.sampled_from(["D3S1358", "vWA", "Penta E", "TH01"]),
+                    st.dictionaries(st.sampled_from(["6", "7", "9.3", "10", "11", "<8"]),
+                                    _weights, min_size=1), min_size=1))
+
+
+class TestFrequencyRoundTrip:
+    @settings(max_examples=40, deadline=None)
+    @given(table=_tables, layout=st.sampled_from(["csv", "familias"]))
+    def test_write_then_read__same_numbers(self, table: FrequencyTable, layout: str,
+                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+        path = tmp_path_factory.mktemp("freq") / ("t.csv" if layout == "csv" else "t.txt")
+        write_frequencies(table, path, format=layout)  # type: ignore[arg-type]
+        again = read_frequencies(path)
+
+        assert again.markers == table.markers
+        for marker in table.markers:
+            assert dict(again.frequencies(marker)) == dict(table.frequencies(marker))
+
+    def test_csv__sample_sizes_are_written(self) -> None:
+        table = FrequencyTable("t", {"TH01": {"6": 0.25, "7": 0.75}}, {"TH01": 100})
+
+        assert format_frequency_csv(table).splitlines() == [
+            "marker,allele,frequency,N", "TH01,6,0.25,100.0", "TH01,7,0.75,100.0"]
