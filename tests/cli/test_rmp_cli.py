@@ -170,7 +170,9 @@ class TestRmpCliErrors:
         run = _run("rmp", "-f", table, profile)
 
         output = json.loads(run.stdout)
-        assert {"markers", "rmp", "lr", "log10_lr", "markers_used"} <= set(output)
+        assert list(output) == ["markers", "rmp", "lr", "log10_lr", "markers_used",
+                                "markers_skipped", "provenance"]
+        assert output["provenance"]["parameters"]["profile"] == "S1"
         assert output["markers"] == {"TH01": 0.375}
         assert output["rmp"] == 0.375
         assert output["markers_skipped"] == {"AMEL": "not autosomal (amelogenin)"}

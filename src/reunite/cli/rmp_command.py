@@ -69,7 +69,8 @@ def rmp(
         reunite rmp -f nist1036_allele_frequencies.csv --theta 0.01 profile.json
 
     Prints JSON: markers (per-marker RMP), rmp, lr, log10_lr, markers_used,
-    markers_skipped (with the reason), profile, theta and provenance.
+    markers_skipped (with the reason) and provenance (θ, profile id, table
+    name and SHA-256 content hash).
 
     θ = 0 uses p² and 2pq (NRC II 4.1); θ > 0 the Balding–Nichols formulae
     (NRC II 4.10). Amelogenin, X/Y markers, partial genotypes and markers

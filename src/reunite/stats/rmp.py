@@ -163,15 +163,14 @@ class MatchProbability:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dictionary (the ``reunite rmp`` output)."""
+        # θ and the profile id are in the provenance parameters.
         return {
-            "profile": self.profile_id,
             "markers": dict(self.markers),
             "rmp": self.rmp,
             "lr": self.lr,
             "log10_lr": self.log10_lr,
             "markers_used": list(self.markers_used),
             "markers_skipped": dict(self.skipped),
-            "theta": self.theta,
             "provenance": self.provenance.to_dict(),
         }
 
