@@ -53,6 +53,8 @@ BlindBlockResult = tuple[Float32Array, Int64Array]
 """Per family of the block, top-k (log-LR, row), shape (F, k) each; row -1 = empty slot."""
 
 _CHUNK = 1 << 15
+# Below this many rows (or row x family pairs) a scan runs on one thread.
+_PARALLEL_WORK = 1 << 17
 
 
 class ScoringBackend(Protocol):
@@ -253,7 +255,9 @@ def _build_numba_kernels() -> dict[str, Any]:
     njit = numba.njit
     prange = numba.prange
 
-    @njit(parallel=True, cache=True, nogil=True)
+    # The kernels are plain Python functions compiled below; untyped on purpose (numba
+    # infers the types from the arrays).
+
     def direct_scan(codes, alive, table, max_mismatch, min_shared, chunk,  # type: ignore[no-untyped-def]
                     out_rows, out_shared, out_mism, counts):
         n, L = codes.shape
@@ -280,7 +284,6 @@ def _build_numba_kernels() -> dict[str, Any]:
                     w += 1
             counts[c] = w - start
 
-    @njit(parallel=True, cache=True, nogil=True)
     def screen_scores(codes, alive, log_table, out):  # type: ignore[no-untyped-def]
         n, L = codes.shape
         for r in prange(n):
@@ -292,7 +295,6 @@ def _build_numba_kernels() -> dict[str, Any]:
                 s += log_table[m, codes[r, m]]
             out[r] = s
 
-    @njit(parallel=True, cache=True, nogil=True)
     def screen_select(codes, alive, log_table, k, log_threshold, chunk,  # type: ignore[no-untyped-def]
                       out_rows, out_scores, counts, top_rows, top_scores):
         n, L = codes.shape
@@ -320,7 +322,6 @@ def _build_numba_kernels() -> dict[str, Any]:
                             minpos = q
             counts[c] = w - start
 
-    @njit(parallel=True, cache=True, nogil=True)
     def blind_block(codes, alive, block, k, n_chunks, profile_scores,  # type: ignore[no-untyped-def]
                     profile_families, family_offset, fam_vals, fam_rows):
         n, L = codes.shape
@@ -365,12 +366,14 @@ def _build_numba_kernels() -> dict[str, Any]:
                                 pminpos = q
                         pmin = profile_scores[r, pminpos]
 
-    return {
-        "direct_scan": direct_scan,
-        "screen_scores": screen_scores,
-        "screen_select": screen_select,
-        "blind_block": blind_block,
-    }
+    kernels: dict[str, Any] = {}
+    for name, func in (("direct_scan", direct_scan), ("screen_scores", screen_scores),
+                       ("screen_select", screen_select), ("blind_block", blind_block)):
+        # A parallel build for big scans and a serial one for small ones, where waking
+        # the thread pool costs more than the scan (prange is range when not parallel).
+        kernels[name] = njit(parallel=True, cache=True, nogil=True)(func)
+        kernels[name + "_serial"] = njit(parallel=False, cache=True, nogil=True)(func)
+    return kernels
 
 
 _NUMBA_KERNELS: dict[str, Any] = {}
@@ -402,6 +405,9 @@ class NumbaBackend:
             )
         self._k = _numba_kernels()
 
+    def _kernel(self, name: str, work: int) -> Any:
+        return self._k[name] if work >= _PARALLEL_WORK else self._k[name + "_serial"]
+
     @staticmethod
     def _chunk(n: int) -> int:
         threads = int(numba.get_num_threads()) if numba is not None else 1
@@ -424,7 +430,7 @@ class NumbaBackend:
         out_shared = np.empty(n, dtype=np.int64)
         out_mism = np.empty(n, dtype=np.int64)
         counts = np.zeros(n_chunks, dtype=np.int64)
-        self._k["direct_scan"](codes, alive, table, max_mismatch, min_shared, chunk,
+        self._kernel("direct_scan", n)(codes, alive, table, max_mismatch, min_shared, chunk,
                                out_rows, out_shared, out_mism, counts)
         return (
             _gather(out_rows, counts, chunk),
@@ -436,7 +442,7 @@ class NumbaBackend:
         self, codes: CodeArray, alive: AliveArray, log_table: Float64Array
     ) -> Float64Array:
         out = np.empty(codes.shape[0], dtype=np.float64)
-        self._k["screen_scores"](codes, alive, log_table, out)
+        self._kernel("screen_scores", codes.shape[0])(codes, alive, log_table, out)
         return out
 
     def screen_select(
@@ -456,7 +462,7 @@ class NumbaBackend:
         kk = max(k, 1)
         top_rows = np.full((n_chunks, kk), -1, dtype=np.int64)
         top_scores = np.full((n_chunks, kk), -np.inf, dtype=np.float64)
-        self._k["screen_select"](codes, alive, log_table, k, log_threshold, chunk,
+        self._kernel("screen_select", n)(codes, alive, log_table, k, log_threshold, chunk,
                                  out_rows, out_scores, counts, top_rows, top_scores)
         rows = _gather(out_rows, counts, chunk)
         scores = _gather(out_scores, counts, chunk)
@@ -491,8 +497,9 @@ class NumbaBackend:
         n_chunks = max(1, min(codes.shape[0], threads * 4))
         fam_vals = np.full((n_chunks, n_fam, k), -np.inf, dtype=np.float32)
         fam_rows = np.full((n_chunks, n_fam, k), -1, dtype=np.int64)
-        self._k["blind_block"](codes, alive, block, k, n_chunks, profile_scores,
-                               profile_families, family_offset, fam_vals, fam_rows)
+        kernel = self._kernel("blind_block", codes.shape[0] * n_fam)
+        kernel(codes, alive, block, k, n_chunks, profile_scores, profile_families,
+               family_offset, fam_vals, fam_rows)
         vals = np.transpose(fam_vals, (1, 0, 2)).reshape(n_fam, n_chunks * k)
         rows = np.transpose(fam_rows, (1, 0, 2)).reshape(n_fam, n_chunks * k)
         order = np.argsort(-vals, axis=1, kind="stable")[:, :k]

@@ -22,6 +22,7 @@ pairs over a *fixed* allele list; :func:`code_to_pair` and :func:`pair_to_code` 
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "code_dtype_for",
     "code_to_pair",
     "codes_from_indices",
+    "pair_table",
     "pair_to_code",
 ]
 
@@ -65,6 +67,22 @@ def code_to_pair(code: int) -> tuple[int, int]:
     # Largest j with j (j + 1) / 2 <= rank; isqrt keeps it exact for any size.
     j = (math.isqrt(8 * rank + 1) - 1) // 2
     return rank - j * (j + 1) // 2, j
+
+
+@functools.lru_cache(maxsize=512)
+def pair_table(n_alleles: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For every code ``0 .. n(n+1)/2`` of a marker with ``n_alleles`` alleles, its allele
+    indices ``(i, j)``, ``i <= j`` (``-1, -1`` at code 0). Cached and read-only."""
+    width = code_count(n_alleles)
+    i = np.full(width, -1, dtype=np.int64)
+    j = np.full(width, -1, dtype=np.int64)
+    for hi in range(n_alleles):
+        start = hi * (hi + 1) // 2 + 1
+        i[start : start + hi + 1] = np.arange(hi + 1)
+        j[start : start + hi + 1] = hi
+    i.flags.writeable = False
+    j.flags.writeable = False
+    return i, j
 
 
 def code_count(n_alleles: int) -> int:

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reunite.errors import ProfileError
-from reunite.search.encode import UNTYPED, code_count, code_dtype_for
+from reunite.search.encode import UNTYPED, code_count, code_dtype_for, pair_table
 
 __all__ = [
     "AlleleLike",
@@ -217,15 +217,7 @@ class ProfileMatrix:
     def allele_pairs(self, marker: str | int) -> tuple[IntArray, IntArray]:
         """For every code ``0 .. n(n+1)/2`` of ``marker``, its allele indices ``(i, j)``,
         ``i <= j`` (``-1, -1`` for code 0, untyped)."""
-        n = len(self._alleles[self._column(marker)])
-        width = code_count(n)
-        i = np.full(width, -1, dtype=np.int64)
-        j = np.full(width, -1, dtype=np.int64)
-        for hi in range(n):
-            start = hi * (hi + 1) // 2 + 1
-            i[start : start + hi + 1] = np.arange(hi + 1)
-            j[start : start + hi + 1] = hi
-        return i, j
+        return pair_table(len(self._alleles[self._column(marker)]))
 
     @property
     def table_width(self) -> int:

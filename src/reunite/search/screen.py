@@ -56,6 +56,7 @@ __all__ = [
     "block_tables",
     "exact_missing_person_lr",
     "family_log_lr_table",
+    "pairwise_log_lr_table",
     "screen_family",
     "screening_markers",
 ]
@@ -212,6 +213,45 @@ def family_log_lr_table(
             pa, pb = p[marker.index[a]], p[marker.index[b]]
             hw = pa * pa if a == b else 2.0 * pa * pb
             table[m, code] = joint - base - math.log(hw)
+    return table
+
+
+def pairwise_log_lr_table(
+    reference: Texts,
+    kappa: tuple[float, float, float],
+    matrix: ProfileMatrix,
+    markers: Sequence[KinshipMarker | None],
+) -> npt.NDArray[np.float64]:
+    """Natural-log LR table of "candidate related to ``reference`` with IBD coefficients
+    ``kappa`` = (κ0, κ1, κ2)" against "unrelated", for every marker and genotype code.
+
+    The pairwise closed form (Thompson 1975; e.g. Weir, Anderson & Hepler 2006, table 2),
+    without mutation: with ``r`` the reference genotype and ``g`` the candidate's,
+    ``LR = κ0 + κ1 · P(g | one allele IBD with r) / P(g) + κ2 · [g = r] / P(g)``, where one
+    of ``r``'s alleles (each with probability 1/2) is shared and the other allele of ``g``
+    is drawn from the population. Parent–child is (0, 1, 0); full siblings
+    (1/4, 1/2, 1/4). Same shape and conventions as :func:`family_log_lr_table`.
+    """
+    k0, k1, k2 = kappa
+    table = np.zeros((matrix.n_markers, matrix.table_width), dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        for m, marker in enumerate(markers):
+            genotype = _genotype(reference.get(marker.name)) if marker is not None else None
+            if marker is None or genotype is None:
+                continue
+            lookup = np.array([marker.index[a] for a in matrix.alleles(m)], dtype=np.int64)
+            ci, cj = matrix.allele_pairs(m)
+            i, j = lookup[ci[1:]], lookup[cj[1:]]
+            p = marker.frequencies
+            hw = np.where(i == j, p[i] * p[i], 2.0 * p[i] * p[j])
+            one_ibd = np.zeros(i.shape, dtype=np.float64)
+            for x in (marker.index[genotype[0]], marker.index[genotype[1]]):
+                # Candidate carries x (shared) and a random allele: x,x has p_x; x,y has p_y.
+                one_ibd += 0.5 * (np.where(i == x, p[j], 0.0) + np.where((j == x) & (i != x),
+                                                                          p[i], 0.0))
+            r_lo, r_hi = sorted((marker.index[genotype[0]], marker.index[genotype[1]]))
+            same = ((np.minimum(i, j) == r_lo) & (np.maximum(i, j) == r_hi)).astype(float)
+            table[m, 1 : 1 + i.size] = np.log(k0 + (k1 * one_ibd + k2 * same) / hw)
     return table
 
 
