@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,12 @@ NIST_DIR = "nist-1036-us-population"
 FBI = "fbi-2015-expanded-codis/fbi2015_allele_frequencies.csv"
 
 
-def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def _run(*args: str | Path, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
+    environment.update(env or {})
     return subprocess.run([REUNITE, *map(str, args)], capture_output=True, text=True,
-                          check=False, timeout=120)
+                          check=False, timeout=120, env=environment)
 
 
 def _first_nist_profile(shared: Path) -> tuple[str, dict[str, list[str]]]:
@@ -183,3 +187,22 @@ class TestRmpCliErrors:
         assert run.returncode == 0
         assert "Example" in run.stdout
         assert "reunite rmp" in run.stdout
+
+
+class TestRmpCliSettings:
+    def test_min_allele_count_and_theta_from_environment(self, tmp_path: Path) -> None:
+        table = tmp_path / "t.csv"
+        table.write_text("marker,allele,frequency,N\nTH01,6,0.5,50\nTH01,7,0.5,50\n")
+        profile = tmp_path / "p.json"
+        profile.write_text(json.dumps({"id": "S1", "genotypes": {"TH01": ["6", "9"]}}))
+
+        default = json.loads(_run("rmp", "-f", table, profile).stdout)
+        configured = json.loads(_run("rmp", "-f", table, profile, env={
+            "REUNITE_MIN_ALLELE_COUNT": "1", "REUNITE_THETA": "0.02"}).stdout)
+
+        # Unseen 9: 5/(2 × 50) = 0.05 by default -> 2 × 0.5 × 0.05 = 0.05.
+        assert default["rmp"] == pytest.approx(0.05, rel=1e-12)
+        # 1/(2 × 50) = 0.01 and θ = 0.02: 2[0.02 + 0.98(0.5)][0.02 + 0.98(0.01)] / (1.02 × 1.04)
+        expected = 2 * (0.02 + 0.98 * 0.5) * (0.02 + 0.98 * 0.01) / (1.02 * 1.04)
+        assert configured["rmp"] == pytest.approx(expected, rel=1e-12)
+        assert configured["provenance"]["parameters"]["min_allele_count"] == 1.0
