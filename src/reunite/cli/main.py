@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reunite.cli.rmp_command",
     "reunite.cli.demo_command",
     "reunite.cli.lr_command",
+    "reunite.cli.import_command",
+    "reunite.cli.export_command",
 )
 
 app = typer.Typer(

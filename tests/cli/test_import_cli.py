@@ -1,0 +1,148 @@
+"""``reunite import`` and ``reunite export`` run as the console script, in a subprocess."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REUNITE = str(Path(sys.executable).parent / "reunite")
+
+# Simulated genotypes.
+CLEAN = ("Sample Name\tMarker\tAllele 1\tAllele 2\n"
+         "S1\tD3S1358\t14\t16\nS1\tvWA\t17\t\nS2\tD3S1358\t15\t15\nS2\tTH01\t9.3\tOL\n")
+MIXED = CLEAN + "S3\tD3S1358\t14\t15\nS3\tvWA\t14\t15\nS3\tvWA\t16\t17\n"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([REUNITE, *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    path = tmp_path / "clean.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + CLEAN.encode("utf-16-le"))
+    return path
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    path = tmp_path / "mixed.txt"
+    path.write_text(MIXED, encoding="utf-8")
+    return path
+
+
+class TestImportCli:
+    def test_help_has_an_example(self) -> None:
+        done = run("import", "--help")
+
+        assert done.returncode == 0
+        assert "reunite import --dry-run" in done.stdout
+
+    def test_dry_run_json__clean_utf16_file(self, clean: Path) -> None:
+        done = run("import", "--dry-run", "--json", str(clean))
+        report = json.loads(done.stdout)
+
+        assert done.returncode == 0
+        assert report["format"] == "genemapper"
+        assert report["importable"] == ["S1", "S2"]
+        assert report["counts"]["warnings"] == 1
+        assert report["problems"][0]["code"] == "off-ladder"
+        assert report["problems"][0]["line"] == 5
+
+    def test_dry_run__errors_are_listed_and_exit_2(self, mixed: Path) -> None:
+        done = run("import", "--dry-run", str(mixed))
+
+        assert done.returncode == 2
+        assert "marker given twice" in done.stdout
+        assert "S3" in done.stdout
+        assert "nothing would be imported" in done.stderr
+        assert "Traceback" not in done.stderr
+
+    def test_dry_run__skip_bad_lists_the_skipped(self, mixed: Path) -> None:
+        done = run("import", "--dry-run", "--skip-bad", "--json", str(mixed))
+        report = json.loads(done.stdout)
+
+        assert done.returncode == 0
+        assert report["importable"] == ["S1", "S2"]
+        assert report["skipped"] == ["S3"]
+        assert report["counts"]["by_code"] == {"off-ladder": 1, "duplicate-marker": 1}
+
+    def test_dry_run__refused_cmf_category(self, shared_data: Path) -> None:
+        path = shared_data / "osiris-codis-cmf/CODIS-32.AppendixAexample.xml"
+        done = run("import", "--dry-run", "--json", str(path))
+        report = json.loads(done.stdout)
+
+        assert done.returncode == 2
+        refused = [p for p in report["problems"] if p["code"] == "refused-category"]
+        assert [(p["sample"], p["value"]) for p in refused] == [
+            ("IMP_0001A", "Forensic, Unknown"), ("IMP_0001B", "Forensic, Unknown")]
+
+    def test_dry_run__unreadable_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "latin1.txt"
+        path.write_bytes("Sample Name\tMarker\tAllele 1\nSøren\tvWA\t14\n".encode("latin-1"))
+        done = run("import", "--dry-run", "--json", str(path))
+        report = json.loads(done.stdout)
+
+        assert done.returncode == 2
+        assert report["readable"] is False
+        assert report["problems"][0]["code"] == "encoding"
+        assert report["problems"][0]["line"] == 2
+
+    def test_without_dry_run__stores_nothing_and_says_why(self, clean: Path) -> None:
+        done = run("import", str(clean))
+
+        assert done.returncode == 2
+        assert "database import is not yet available" in done.stderr
+
+    def test_unknown_format_option(self, clean: Path) -> None:
+        done = run("import", "--dry-run", "--format", "xls", str(clean))
+
+        assert done.returncode == 2
+        assert "unknown format" in done.stderr
+
+
+class TestExportCli:
+    def test_export__genemapper_to_ped_to_cmf_and_back(self, clean: Path, tmp_path: Path
+                                                       ) -> None:
+        ped = tmp_path / "out.ped"
+        cmf = tmp_path / "out.xml"
+        first = run("export", "--format", "ped", "--out", str(ped), str(clean))
+        second = run("export", "--format", "cmf", "--out", str(cmf), "--category",
+                     "reference-direct", "--source-lab", "XX0000000", "--destination-ori",
+                     "XX0000000", "--submitted-by", "analyst", str(ped))
+        back = run("import", "--dry-run", "--json", str(cmf))
+
+        assert (first.returncode, second.returncode) == (0, 0), second.stderr
+        report = json.loads(back.stdout)
+        assert report["importable"] == ["S1", "S2"]
+        assert {s["index"] for s in report["samples"]} == {"reference-direct"}
+
+    def test_export__criminal_category_refused(self, clean: Path, tmp_path: Path) -> None:
+        done = run("export", "--format", "cmf", "--out", str(tmp_path / "x.xml"),
+                   "--category", "Arrestee", "--source-lab", "X", "--destination-ori", "X",
+                   "--submitted-by", "me", str(clean))
+
+        assert done.returncode == 2
+        assert "criminal-justice" in done.stderr
+        assert not (tmp_path / "x.xml").exists()
+
+    def test_export__refuses_to_overwrite_and_bad_input(self, mixed: Path, clean: Path,
+                                                        tmp_path: Path) -> None:
+        out = tmp_path / "o.json"
+        out.write_text("{}")
+        exists = run("export", "--format", "json", "--out", str(out), str(clean))
+        bad = run("export", "--format", "json", "--out", str(tmp_path / "n.json"), str(mixed))
+        skipped = run("export", "--format", "json", "--skip-bad", "--json", "--out",
+                      str(tmp_path / "s.json"), str(mixed))
+
+        assert exists.returncode == 2
+        assert "exists" in exists.stderr
+        assert bad.returncode == 2
+        assert "line 7" in bad.stderr
+        assert json.loads(skipped.stdout)["skipped"] == ["S3"]
