@@ -203,21 +203,22 @@ def _result(matrix: ProfileMatrix, family_ids: Sequence[str], state: _State, k: 
     live = np.flatnonzero(matrix.alive)
     ids = matrix.ids_of(np.arange(matrix.n_rows))
     by_profile: dict[str, tuple[BlindHit, ...]] = {}
+    # Best first; equal scores in id order, so a sharded search lists them alike.
     for r in live:
-        order = np.argsort(-state.profile_scores[r], kind="stable")
-        by_profile[ids[r]] = tuple(
+        hits = [
             BlindHit(ids[r], family_ids[int(state.profile_families[r, q])],
                      float(state.profile_scores[r, q]) * _LOG10_E)
-            for q in order if state.profile_families[r, q] >= 0
-        )
+            for q in range(k) if state.profile_families[r, q] >= 0
+        ]
+        by_profile[ids[r]] = tuple(sorted(hits, key=lambda h: (-h.log10_lr, h.family_id)))
     by_family: dict[str, tuple[BlindHit, ...]] = {}
     for f, fid in enumerate(family_ids):
-        order = np.argsort(-state.family_scores[f], kind="stable")
-        by_family[fid] = tuple(
+        hits = [
             BlindHit(ids[int(state.family_rows[f, q])], fid,
                      float(state.family_scores[f, q]) * _LOG10_E)
-            for q in order if state.family_rows[f, q] >= 0
-        )
+            for q in range(k) if state.family_rows[f, q] >= 0
+        ]
+        by_family[fid] = tuple(sorted(hits, key=lambda h: (-h.log10_lr, h.profile_id)))
     provenance = make_provenance(
         "search.blind",
         {"k": k, "families": len(family_ids), "indexed_profiles": len(matrix),

@@ -136,17 +136,21 @@ def screening_markers(
     families: Sequence[FamilyCase] = (),
     *,
     mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
+    index_alleles: Mapping[str, Sequence[str]] | None = None,
 ) -> list[KinshipMarker | None]:
     """Per matrix column, the :class:`KinshipMarker` used to score it (None: not scored).
 
     Alleles: the table's, then any allele of the index or of ``families``' references the
     table lacks (minimum frequency, renormalised; see the module docstring).
+    ``index_alleles`` replaces the matrix's own dictionaries (a sharded index passes the
+    union over its shards, so every shard scores with the same frequencies).
     """
     unseen: dict[str, list[Any]] = {}
     for name in matrix.markers:
         if name not in frequencies or not _autosomal(name):
             continue
-        wanted = list(matrix.alleles(name))
+        wanted = list(index_alleles[name] if index_alleles is not None else
+                      matrix.alleles(name))
         for fam in families:
             for genotypes in fam.references.values():
                 wanted.extend(str(a) for a in genotypes.get(name, ()))
@@ -310,6 +314,7 @@ def screen_family(
     threshold: float | None = None,
     rescore: bool = True,
     backend: ScoringBackend | str | None = None,
+    index_alleles: Mapping[str, Sequence[str]] | None = None,
 ) -> ScreenResult:
     """Screen every live profile against ``family`` (see the module docstring).
 
@@ -324,7 +329,8 @@ def screen_family(
     if threshold is not None and not threshold > 0:
         raise InputError("threshold must be a positive LR", field="threshold", value=threshold)
     engine = resolve_backend(backend)
-    markers = screening_markers(matrix, frequencies, [family], mutation=mutation)
+    markers = screening_markers(matrix, frequencies, [family], mutation=mutation,
+                                index_alleles=index_alleles)
     table = family_log_lr_table(family, matrix, markers)
     log_threshold = math.log(threshold) if threshold is not None else math.inf
     rows, scores = engine.screen_select(matrix.codes, matrix.alive, table, k, log_threshold)

@@ -87,5 +87,5 @@ def test_public_entry_points_are_all_covered() -> None:
 
     public_searches = {n for n in search.__all__ if n.endswith(("_match", "_search", "_family"))}
 
-    assert public_searches <= set(ENTRY_POINTS) | {"distributed_search"}
+    assert public_searches <= set(ENTRY_POINTS)
     assert np.all(MATRIX.alive == 1)
