@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DIR = Path(os.environ.get("REUNITE_SHARED_DIR", REPO_ROOT.parent / "shared")).resolve()
-DATA_DIR = SHARED_DIR / "data"
-REFERENCE_CASES_DIR = SHARED_DIR / "reference-cases"
+from shared_paths import DATA_DIR, REFERENCE_CASES_DIR, REPO_ROOT, SHARED_DIR
+
+__all__ = ["DATA_DIR", "REFERENCE_CASES_DIR", "REPO_ROOT", "SHARED_DIR"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -52,7 +52,7 @@ def assert_matches_expected(out: dict[str, Any], expected: dict[str, Any]) -> No
 
 
 def _case_files() -> list[Path]:
-    from conftest import REFERENCE_CASES_DIR
+    from shared_paths import REFERENCE_CASES_DIR
 
     return sorted(REFERENCE_CASES_DIR.glob("*.json"))
 
