@@ -125,7 +125,7 @@ class TestProfileMatrixExamples:
 
         actual = sorted(matrix.ids_of(matrix.exact_rows(codes[1234])))
 
-        assert matrix.nbytes()["exact_index"] == 20_000 * 16
+        assert matrix.nbytes()["exact_index"] == 20_000 * 8
         assert expected == actual
 
     def test_memory__24_loci_codes_take_24_bytes(self) -> None:
@@ -159,3 +159,18 @@ class TestProfileMatrixErrors:
     def test_empty_panel(self) -> None:
         with pytest.raises(ProfileError, match="at least one marker"):
             ProfileMatrix([])
+
+
+def test_exact_index__hash_collisions_are_resolved_by_codes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every row hashes alike: the look-up must still return only identical rows.
+    monkeypatch.setattr(ProfileMatrix, "_row_hashes",
+                        lambda self, codes: np.zeros(codes.shape[0], dtype=np.uint32))
+    matrix = ProfileMatrix(["M"], alleles=[list("abc")])
+    codes = np.array([[1], [2], [1], [3]] * 2000, dtype=np.uint8)
+    matrix.add_codes([f"P{i}" for i in range(8000)], codes)
+
+    found = matrix.exact_rows(np.array([2]))
+
+    assert found.tolist() == list(range(1, 8000, 4))

@@ -133,8 +133,8 @@ class ProfileMatrix:
         self._alive: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
         self._n_dead = 0
         # Exact-match index: sorted hashes of rows [0, _hashed) plus a small unsorted tail.
-        self._hash_sorted: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
-        self._hash_rows: IntArray = np.zeros(0, dtype=np.int64)
+        self._hash_sorted: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
+        self._hash_rows: npt.NDArray[np.signedinteger[Any]] = np.zeros(0, dtype=np.int32)
         self._hashed = 0
         self._multipliers = (
             np.random.default_rng(_HASH_SEED).integers(
@@ -446,8 +446,8 @@ class ProfileMatrix:
         self._alive = np.ones(keep.size, dtype=np.uint8)
         self._n = int(keep.size)
         self._n_dead = 0
-        self._hash_sorted = np.zeros(0, dtype=np.uint64)
-        self._hash_rows = np.zeros(0, dtype=np.int64)
+        self._hash_sorted = np.zeros(0, dtype=np.uint32)
+        self._hash_rows = np.zeros(0, dtype=np.int32)
         self._hashed = 0
         self.version += 1
         self._maybe_merge_hashes()
@@ -507,15 +507,16 @@ class ProfileMatrix:
 
     # ------------------------------------------------------------------ exact index
     def _row_hashes(self, codes: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[
-        np.uint64
+        np.uint32
     ]:
-        out = np.empty(codes.shape[0], dtype=np.uint64)
+        # The top 32 bits of a mixed 64-bit hash: 4 bytes per profile. Collisions (about
+        # n / 2^32 extra candidates per look-up) are removed by comparing the codes.
+        out = np.empty(codes.shape[0], dtype=np.uint32)
         step = 1 << 18
         for start in range(0, codes.shape[0], step):
             block = codes[start : start + step].astype(np.uint64)
-            out[start : start + step] = _splitmix64((block * self._multipliers).sum(
-                axis=1, dtype=np.uint64
-            ))
+            mixed = _splitmix64((block * self._multipliers).sum(axis=1, dtype=np.uint64))
+            out[start : start + step] = (mixed >> np.uint64(32)).astype(np.uint32)
         return out
 
     def _maybe_merge_hashes(self) -> None:
@@ -524,11 +525,13 @@ class ProfileMatrix:
         # sorted runs, so the merge is linear).
         if tail <= max(4096, self._hashed // 64):
             return
-        new_rows = np.arange(self._hashed, self._n, dtype=np.int64)
+        # Row numbers fit in int32 below 2^31 rows: 8 bytes per profile with the hash.
+        row_dtype = np.int32 if self._n < 2**31 else np.int64
+        new_rows = np.arange(self._hashed, self._n, dtype=row_dtype)
         new_hashes = self._row_hashes(self._codes[self._hashed : self._n])
         order = np.argsort(new_hashes, kind="stable")
         hashes = np.concatenate([self._hash_sorted, new_hashes[order]])
-        rows = np.concatenate([self._hash_rows, new_rows[order]])
+        rows = np.concatenate([self._hash_rows.astype(row_dtype), new_rows[order]])
         merged = np.argsort(hashes, kind="stable")
         self._hash_sorted = hashes[merged]
         self._hash_rows = rows[merged]
@@ -541,7 +544,7 @@ class ProfileMatrix:
         h = self._row_hashes(row)[0]
         lo = int(np.searchsorted(self._hash_sorted, h, side="left"))
         hi = int(np.searchsorted(self._hash_sorted, h, side="right"))
-        candidates = [self._hash_rows[lo:hi]]
+        candidates = [self._hash_rows[lo:hi].astype(np.int64)]
         if self._n > self._hashed:
             tail = self._codes[self._hashed : self._n]
             candidates.append(

@@ -2,7 +2,8 @@
 
 * :func:`simulate_unrelated`: unrelated people (Hardy–Weinberg, linkage equilibrium);
 * :func:`simulate_families`: any pedigree by gene dropping, with mutation;
-* :func:`degrade`: partial profiles (loci dropped).
+* :func:`degrade`: partial profiles (loci dropped);
+* :data:`SCENARIOS`: named missing-person families (both parents, one sibling, ...).
 
 Used by the tests, the benchmarks, the validation scripts and the demo. Deterministic given
 the seed (a numpy ``Generator``).
@@ -10,11 +11,15 @@ the seed (a numpy ``Generator``).
 
 from reunite.simulate.families import SimulatedFamilies, simulate_families
 from reunite.simulate.population import SimulatedProfiles, degrade, simulate_unrelated
+from reunite.simulate.scenarios import SCENARIOS, Scenario, get_scenario
 
 __all__ = [
+    "SCENARIOS",
+    "Scenario",
     "SimulatedFamilies",
     "SimulatedProfiles",
     "degrade",
+    "get_scenario",
     "simulate_families",
     "simulate_unrelated",
 ]
