@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["log_likelihood", "variable_elimination"]
+__all__ = ["log_likelihood", "log_marginal", "variable_elimination"]
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
@@ -50,11 +50,19 @@ def variable_elimination(factors: list[Factor], sizes: dict[int, int]) -> float:
     ``factors`` are ``(variables, array)`` with one array axis per variable (no repeats);
     ``sizes`` gives each variable's domain size. Returns ``-inf`` for a zero sum.
     """
+    log_scale, _ = _eliminate(factors, sizes, ())
+    return log_scale
+
+
+def _eliminate(factors: list[Factor], sizes: dict[int, int], keep: tuple[int, ...]
+               ) -> tuple[float, FloatArray]:
+    """Eliminate every variable except ``keep``; return (log scale, factor over keep)."""
     log_scale = 0.0
     remaining = list(factors)
     variables: set[int] = set()
     for vs, _ in remaining:
         variables.update(vs)
+    variables.difference_update(keep)
     while variables:
         best_var = -1
         best_cost = math.inf
@@ -82,17 +90,23 @@ def variable_elimination(factors: list[Factor], sizes: dict[int, int]) -> float:
         variables.discard(v)
         scale = float(new.max()) if new.size else 0.0
         if not scale > 0.0:
-            return -math.inf
+            return -math.inf, np.zeros([sizes[u] for u in keep])
         if scale != 1.0:
             new = new / scale
             log_scale += math.log(scale)
         remaining.append((tuple(out_vars), np.asarray(new, dtype=np.float64)))
-    for _, arr in remaining:
-        value = float(arr)
-        if not value > 0.0:
-            return -math.inf
-        log_scale += math.log(value)
-    return log_scale
+    keep_local = {u: i for i, u in enumerate(keep)}
+    final: list[object] = []
+    for vs, arr in remaining:
+        final.append(arr)
+        final.append([keep_local[u] for u in vs])
+    final.append(list(range(len(keep))))
+    result = np.asarray(_einsum(*final), dtype=np.float64) if remaining else np.ones(
+        [sizes[u] for u in keep])
+    scale = float(result.max()) if result.size else 0.0
+    if not scale > 0.0:
+        return -math.inf, result
+    return log_scale + math.log(scale), result / scale
 
 
 def _diagonal(vs: Sequence[int], arr: FloatArray) -> Factor:
@@ -118,7 +132,43 @@ def log_likelihood(
     founder_blocks: Sequence[Sequence[int]] | None = None,
     person_freqs: dict[int, FloatArray] | None = None,
 ) -> float:
-    """Natural-log likelihood of one marker on one pedigree.
+    """Natural-log likelihood of one marker on one pedigree."""
+    return _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, person_freqs)[0]
+
+
+def log_marginal(
+    fidx: IntArray,
+    midx: IntArray,
+    genotypes: IntArray,
+    freqs: FloatArray,
+    female: FloatArray,
+    male: FloatArray,
+    query: int,
+    founder_blocks: Sequence[Sequence[int]] | None = None,
+) -> tuple[float, FloatArray]:
+    """Joint of the data and the ordered alleles (paternal, maternal) of person ``query``.
+
+    Returns ``(log_scale, table)`` with ``table`` float64 (n, n) over the full alphabet:
+    P(data, pat = i, mat = j) = exp(log_scale) · table[i, j].
+    """
+    log_scale, table = _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, None,
+                            query)
+    assert table is not None
+    return log_scale, table
+
+
+def _run(
+    fidx: IntArray,
+    midx: IntArray,
+    genotypes: IntArray,
+    freqs: FloatArray,
+    female: FloatArray,
+    male: FloatArray,
+    founder_blocks: Sequence[Sequence[int]] | None = None,
+    person_freqs: dict[int, FloatArray] | None = None,
+    query: int = -1,
+) -> tuple[float, FloatArray | None]:
+    """Build the factors and eliminate (see :func:`log_likelihood` for the arguments).
 
     Parameters
     ----------
@@ -161,7 +211,7 @@ def log_likelihood(
                 rep[int(v)] = head
                 dom = np.intersect1d(dom, domains[int(v)])
             if dom.size == 0:
-                return -math.inf
+                return -math.inf, np.zeros((n_alleles, n_alleles)) if query >= 0 else None
             domains[head] = dom
             priors.append(head)
     doms = [domains[rep[v]] for v in range(2 * n_persons)]
@@ -193,4 +243,15 @@ def log_likelihood(
             arr = 0.5 * (t_pat.T[:, :, None] + t_mat.T[:, None, :])
             factors.append(_diagonal((rep[var], rep[gp], rep[gm]), arr))
     sizes = {rep[v]: int(doms[v].size) for v in range(2 * n_persons)}
-    return variable_elimination(factors, sizes)
+    if query < 0:
+        return variable_elimination(factors, sizes), None
+    qp, qm = rep[2 * query], rep[2 * query + 1]
+    keep = (qp, qm) if qp != qm else (qp,)
+    log_scale, table = _eliminate(factors, sizes, keep)
+    full_table = np.zeros((n_alleles, n_alleles))
+    if qp != qm:
+        full_table[np.ix_(doms[2 * query], doms[2 * query + 1])] = table
+    else:
+        d = doms[2 * query]
+        full_table[d, d] = table
+    return log_scale, full_table

@@ -145,7 +145,7 @@ def encoded_log_likelihood(
     theta: float = 0.0,
 ) -> float:
     """Log-likelihood from integer arrays (pruning, lumping and θ; no validation)."""
-    fidx, midx, codes = _prune(fidx, midx, codes)
+    fidx, midx, codes, _ = _prune(fidx, midx, codes)
     if fidx.size == 0:
         return 0.0
     n_full = freqs.size
@@ -163,11 +163,11 @@ def encoded_log_likelihood(
                 person_freqs = dict.fromkeys(single, normalised)
         return _peeling.log_likelihood(fidx, midx, codes, freqs, female, male,
                                        person_freqs=person_freqs)
-    founder_vars = [2 * k + j for k in range(fidx.size) if fidx[k] < 0 for j in (0, 1)]
+    founder_vars, domains = _founder_items(fidx, codes)
     total = 0.0
     logs: list[float] = []
     weights: list[float] = []
-    for blocks, weight in founder_partitions(founder_vars, theta):
+    for blocks, weight in founder_partitions(founder_vars, theta, domains):
         ll = _peeling.log_likelihood(fidx, midx, codes, freqs, female, male, blocks)
         if ll > -math.inf and weight > 0:
             logs.append(ll)
@@ -179,11 +179,72 @@ def encoded_log_likelihood(
     return top + math.log(total) if total > 0 else -math.inf
 
 
-def _prune(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.intp]
-           ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
-    """Drop untyped persons without typed descendants (exact: they sum to 1)."""
+def encoded_log_marginal(
+    fidx: NDArray[np.intp],
+    midx: NDArray[np.intp],
+    codes: NDArray[np.intp],
+    freqs: NDArray[np.float64],
+    mutation: MutationModel | None,
+    query: int,
+    *,
+    theta: float = 0.0,
+) -> tuple[float, NDArray[np.float64]]:
+    """Joint probability of the data and the ordered genotype of untyped person ``query``.
+
+    Returns ``(log_scale, table)``, table float64 (n, n) over the marker's full alphabet
+    (no lumping): P(data, pat = i, mat = j) = exp(log_scale)·table[i, j].
+    """
+    fidx, midx, codes, query = _prune(fidx, midx, codes, query)
+    n = freqs.size
+    if mutation is None:
+        female = male = np.eye(n)
+    else:
+        female, male = mutation.female, mutation.male
+    if theta == 0.0:
+        return _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query)
+    founder_vars, domains = _founder_items(fidx, codes)
+    parts: list[tuple[float, NDArray[np.float64]]] = []
+    for blocks, weight in founder_partitions(founder_vars, theta, domains):
+        ll, table = _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query,
+                                          blocks)
+        if ll > -math.inf and weight > 0:
+            parts.append((ll + math.log(weight), table))
+    if not parts:
+        return -math.inf, np.zeros((n, n))
+    top = max(ll for ll, _ in parts)
+    total = np.zeros((n, n))
+    for ll, table in parts:
+        total += math.exp(ll - top) * table
+    return top, total
+
+
+def _founder_items(fidx: NDArray[np.intp], codes: NDArray[np.intp]
+                   ) -> tuple[list[int], list[frozenset[int] | None]]:
+    """Founder allele variables and the alleles each can take (typed founders first)."""
+    items: list[tuple[int, frozenset[int] | None]] = []
+    for k in range(fidx.size):
+        if fidx[k] >= 0:
+            continue
+        a, b = int(codes[k, 0]), int(codes[k, 1])
+        dom = frozenset((a, b)) if a >= 0 and b >= 0 else None
+        items.extend([(2 * k, dom), (2 * k + 1, dom)])
+    # Typed founders first: incompatible blocks are pruned early in the recursion.
+    items.sort(key=lambda t: t[1] is None)
+    return [v for v, _ in items], [d for _, d in items]
+
+
+def _prune(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.intp],
+           query: int = -1) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp],
+                                     int]:
+    """Drop untyped persons without typed descendants (exact: they sum to 1).
+
+    ``query`` (an untyped person whose genotype is wanted) counts as typed; its new index
+    is returned (``-1`` when none).
+    """
     n = fidx.size
     keep: NDArray[np.bool_] = np.asarray((codes >= 0).any(axis=1), dtype=bool)
+    if query >= 0:
+        keep[query] = True
     changed = True
     while changed:
         changed = False
@@ -194,12 +255,12 @@ def _prune(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.int
                         keep[parent] = True
                         changed = True
     if keep.all():
-        return fidx, midx, codes
+        return fidx, midx, codes, query
     new_index = np.cumsum(keep) - 1
     kept = np.flatnonzero(keep)
     nf = np.array([new_index[fidx[k]] if fidx[k] >= 0 else -1 for k in kept], dtype=np.intp)
     nm = np.array([new_index[midx[k]] if midx[k] >= 0 else -1 for k in kept], dtype=np.intp)
-    return nf, nm, codes[kept]
+    return nf, nm, codes[kept], int(new_index[query]) if query >= 0 else -1
 
 
 def _working_alphabet(

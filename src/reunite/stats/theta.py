@@ -49,20 +49,24 @@ def bell_number(m: int) -> int:
     return row[0]
 
 
-def founder_partitions(items: Sequence[int], theta: float
+def founder_partitions(items: Sequence[int], theta: float,
+                       domains: Sequence[frozenset[int] | None] | None = None,
                        ) -> Iterator[tuple[list[list[int]], float]]:
     """Every partition of ``items`` into IBD blocks, with its urn weight.
 
     The weights sum to 1. Items are taken in the given order (the order does not change
-    the result; the urn is exchangeable).
+    the result; the urn is exchangeable). ``domains`` (optional, parallel to ``items``)
+    gives the alleles each item can take (``None``: any); partitions with a block whose
+    members cannot share an allele are skipped, since their likelihood is 0.
     """
     m = len(items)
     if m == 0:
         yield [], 1.0
         return
+    doms = list(domains) if domains is not None else [None] * m
 
-    def rec(j: int, blocks: list[list[int]], weight: float
-            ) -> Iterator[tuple[list[list[int]], float]]:
+    def rec(j: int, blocks: list[list[int]], block_doms: list[frozenset[int] | None],
+            weight: float) -> Iterator[tuple[list[list[int]], float]]:
         if j == m:
             yield [list(b) for b in blocks], weight
             return
@@ -70,13 +74,21 @@ def founder_partitions(items: Sequence[int], theta: float
         fresh = (1.0 - theta) / den
         if fresh > 0:
             blocks.append([items[j]])
-            yield from rec(j + 1, blocks, weight * fresh)
+            block_doms.append(doms[j])
+            yield from rec(j + 1, blocks, block_doms, weight * fresh)
             blocks.pop()
+            block_doms.pop()
         if theta > 0:
-            for block in blocks:
+            for b, block in enumerate(blocks):
+                old = block_doms[b]
+                new = doms[j] if old is None else (old if doms[j] is None else old & doms[j])
+                if new is not None and not new:
+                    continue
                 w = len(block) * theta / den
                 block.append(items[j])
-                yield from rec(j + 1, blocks, weight * w)
+                block_doms[b] = new
+                yield from rec(j + 1, blocks, block_doms, weight * w)
                 block.pop()
+                block_doms[b] = old
 
-    yield from rec(0, [], 1.0)
+    yield from rec(0, [], [], 1.0)

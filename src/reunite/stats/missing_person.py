@@ -1,0 +1,257 @@
+"""Missing-person LRs and the genotype tables that make searching cheap.
+
+``missing_person_lr`` is a thin wrapper over :func:`reunite.stats.lr.kinship_lr` (as
+forrel's ``missingPersonLR``): H1 "the POI is the missing person" (the POI takes the
+missing person's place in the family pedigree) against H2 "the POI is unrelated" (the
+family pedigree unchanged, the POI a separate founder).
+
+``missing_person_genotype_table`` computes once per family and marker the distribution
+of the missing person's genotype given the typed relatives,
+
+    P(g | family) = P(family data, MP = g) / P(family data),
+
+over every unordered genotype ``g = (i, j)``, ``i ≤ j``, of the marker's alleles, in
+allele-index order: (0,0), (0,1), …, (0,n−1), (1,1), (1,2), …, (n−1,n−1). The position
+of ``(i, j)`` is :func:`genotype_index`. Alongside it comes ``P(g | unrelated)``, the
+probability of ``g`` for a person unrelated to the family (Hardy–Weinberg with θ = 0;
+with θ > 0 the Balding–Nichols probability conditional on the family's founder alleles,
+since the POI's alleles are drawn from the same urn). The LR of a fully typed candidate
+is then a table look-up:
+
+    LR(g) = P(g | family) / P(g | unrelated),
+
+identical to ``missing_person_lr`` for that genotype (tested for every g). Half-typed
+candidates are not in the table; score them with ``missing_person_lr``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reunite.errors import CaseError
+from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.pedigree import Pedigree, Person
+from reunite.stats.likelihood import Genotype, KinshipMarker, encoded_log_marginal
+from reunite.stats.lr import LRResult, kinship_lr
+
+__all__ = [
+    "GenotypeTable",
+    "genotype_index",
+    "missing_person_genotype_table",
+    "missing_person_hypotheses",
+    "missing_person_lr",
+    "n_genotypes",
+]
+
+
+def n_genotypes(n_alleles: int) -> int:
+    """Number of unordered genotypes of ``n_alleles`` alleles: n(n+1)/2."""
+    return n_alleles * (n_alleles + 1) // 2
+
+
+def genotype_index(i: int, j: int, n: int) -> int:
+    """Position of the unordered genotype ``{i, j}`` in a table over ``n`` alleles.
+
+    Order: (0,0), (0,1), …, (0,n−1), (1,1), …; the arguments may come in either order.
+    """
+    if i > j:
+        i, j = j, i
+    if not 0 <= i <= j < n:
+        raise IndexError(f"allele index out of range: ({i}, {j}) with n = {n}")
+    return i * (2 * n - i + 1) // 2 + (j - i)
+
+
+def _upper_pairs(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    rows, cols = np.triu_indices(n)
+    return rows.astype(np.intp), cols.astype(np.intp)
+
+
+@dataclass(frozen=True, eq=False)
+class GenotypeTable:
+    """Per marker: P(g | family) and P(g | unrelated) over unordered genotypes.
+
+    ``family[k]`` and ``unrelated[k]`` are float64 vectors of length n(n+1)/2 for marker
+    ``markers[k]`` with alleles ``alleles[k]``, indexed by :func:`genotype_index`.
+    """
+
+    missing_id: str
+    markers: tuple[str, ...]
+    alleles: tuple[tuple[str, ...], ...]
+    family: tuple[NDArray[np.float64], ...]
+    unrelated: tuple[NDArray[np.float64], ...]
+    theta: float = 0.0
+
+    def marker_index(self, marker: str) -> int:
+        """Position of ``marker`` in :attr:`markers`."""
+        return self.markers.index(marker)
+
+    def lr(self, marker: str) -> NDArray[np.float64]:
+        """LR(g) = P(g | family) / P(g | unrelated) for every genotype of ``marker``."""
+        k = self.marker_index(marker)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(self.family[k] / self.unrelated[k], dtype=np.float64)
+
+    def lookup(self, marker: str, genotype: tuple[str, str]) -> float:
+        """LR of one fully typed genotype at ``marker``."""
+        k = self.marker_index(marker)
+        names = self.alleles[k]
+        i, j = names.index(genotype[0]), names.index(genotype[1])
+        g = genotype_index(i, j, len(names))
+        return float(self.family[k][g] / self.unrelated[k][g])
+
+
+def _family_codes(pedigree: Pedigree, genotypes: Mapping[str, Mapping[str, Genotype | None]],
+                  marker: KinshipMarker) -> NDArray[np.intp]:
+    codes = np.full((len(pedigree), 2), -1, dtype=np.intp)
+    for pid, per_marker in genotypes.items():
+        if pid not in pedigree:
+            raise CaseError(f"typed person {pid!r} is not in the family pedigree",
+                            sample=pid, field="genotypes", value=pid)
+        codes[pedigree.index[pid]] = marker.encode(per_marker.get(marker.name), person=pid)
+    return codes
+
+
+def _unordered(table: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Ordered (pat, mat) table -> unordered genotype vector (i ≤ j)."""
+    rows, cols = _upper_pairs(table.shape[0])
+    sym = table + table.T
+    vec = sym[rows, cols]
+    diag = rows == cols
+    vec[diag] = table[rows[diag], cols[diag]]
+    return np.asarray(vec, dtype=np.float64)
+
+
+def missing_person_genotype_table(
+    family: Pedigree,
+    missing_id: str,
+    genotypes: Mapping[str, Mapping[str, Genotype | None]],
+    markers: Sequence[KinshipMarker],
+    *,
+    theta: float = 0.0,
+) -> GenotypeTable:
+    """P(g | family) and P(g | unrelated) per marker (see the module docstring).
+
+    Parameters
+    ----------
+    family : the family pedigree, containing the (untyped) missing person.
+    missing_id : id of the missing person in ``family``.
+    genotypes : ``{person: {marker: (a, b)}}`` of the typed relatives.
+    markers : the markers, each with its full allele list (the table covers all).
+    theta : Balding–Nichols θ over all founder alleles (family founders and the POI).
+
+    Raises :class:`CaseError` when the missing person is typed or absent, or when the
+    family's data are impossible at a marker (likelihood 0: the table is undefined).
+    """
+    if missing_id not in family:
+        raise CaseError(f"missing person {missing_id!r} is not in the family pedigree",
+                        field="missing_id", value=missing_id)
+    if missing_id in genotypes and any(
+            g is not None and any(a is not None for a in g)
+            for g in genotypes[missing_id].values()):
+        raise CaseError("the missing person must be untyped in the family data",
+                        sample=missing_id, field="genotypes", value=missing_id)
+    poi_id = _fresh_id(family, "__POI__")
+    with_poi = family.add_person(Person(poi_id, None, None, "unknown"))
+    fidx = np.asarray(family.fidx, dtype=np.intp)
+    midx = np.asarray(family.midx, dtype=np.intp)
+    fidx2 = np.asarray(with_poi.fidx, dtype=np.intp)
+    midx2 = np.asarray(with_poi.midx, dtype=np.intp)
+    mp = family.index[missing_id]
+    fam_vectors: list[NDArray[np.float64]] = []
+    unrel_vectors: list[NDArray[np.float64]] = []
+    for marker in markers:
+        codes = _family_codes(family, genotypes, marker)
+        _, table = encoded_log_marginal(fidx, midx, codes, marker.frequencies,
+                                        marker.mutation, mp, theta=theta)
+        vec = _unordered(table)
+        total = float(vec.sum())
+        if not total > 0:
+            raise CaseError("the family's genotypes are impossible at this marker "
+                            "(likelihood 0); no genotype table", marker=marker.name,
+                            field="genotypes", value=None)
+        fam_vectors.append(vec / total)
+        if theta == 0.0:
+            p = marker.frequencies
+            outer = np.outer(p, p)
+            unrel_vectors.append(_unordered(outer))
+        else:
+            codes2 = np.vstack([codes, [[-1, -1]]]).astype(np.intp)
+            _, table2 = encoded_log_marginal(fidx2, midx2, codes2, marker.frequencies,
+                                             marker.mutation, len(family), theta=theta)
+            vec2 = _unordered(table2)
+            unrel_vectors.append(vec2 / float(vec2.sum()))
+    return GenotypeTable(
+        missing_id=missing_id,
+        markers=tuple(m.name for m in markers),
+        alleles=tuple(m.alleles for m in markers),
+        family=tuple(fam_vectors),
+        unrelated=tuple(unrel_vectors),
+        theta=theta,
+    )
+
+
+def _fresh_id(pedigree: Pedigree, base: str) -> str:
+    candidate = base
+    k = 0
+    while candidate in pedigree:
+        k += 1
+        candidate = f"{base}{k}"
+    return candidate
+
+
+def missing_person_hypotheses(family: Pedigree, missing_id: str, poi_id: str = "POI"
+                              ) -> tuple[Hypothesis, Hypothesis]:
+    """H1: the POI is the missing person; H2: the POI is unrelated to the family."""
+    if missing_id not in family:
+        raise CaseError(f"missing person {missing_id!r} is not in the family pedigree",
+                        field="missing_id", value=missing_id)
+    if poi_id in family and poi_id != missing_id:
+        raise CaseError(f"POI id {poi_id!r} is already a family member", field="poi_id",
+                        value=poi_id)
+    h1 = Hypothesis("POI is the missing person", family.relabel({missing_id: poi_id}))
+    sex = family.person(missing_id).sex
+    h2 = Hypothesis("POI is unrelated", family.add_person(Person(poi_id, None, None, sex))
+                    if poi_id != missing_id else family)
+    return h1, h2
+
+
+def missing_person_lr(
+    family: Pedigree,
+    missing_id: str,
+    poi_genotypes: Mapping[str, Genotype | None],
+    family_genotypes: Mapping[str, Mapping[str, Genotype | None]],
+    markers: Sequence[KinshipMarker],
+    *,
+    theta: float = 0.0,
+    poi_id: str = "POI",
+) -> LRResult:
+    """LR of "POI is the missing person" against "POI is unrelated", per marker and total.
+
+    ``poi_genotypes`` is ``{marker: (a, b)}`` (``None`` alleles unknown); the family's
+    typed relatives are in ``family_genotypes``. A thin wrapper over ``kinship_lr``.
+    """
+    if poi_id == missing_id:
+        raise CaseError("the POI id must differ from the missing person's id",
+                        field="poi_id", value=poi_id)
+    h1, h2 = missing_person_hypotheses(family, missing_id, poi_id)
+    data = {**family_genotypes, poi_id: dict(poi_genotypes)}
+    return kinship_lr([h1, h2], markers, data, theta=theta)
+
+
+def table_lr(table: GenotypeTable, poi_genotypes: Mapping[str, tuple[str, str] | None]
+             ) -> float:
+    """Total LR of a fully typed POI by table look-up (markers the POI lacks count 1)."""
+    log_total = 0.0
+    for marker, genotype in poi_genotypes.items():
+        if genotype is None:
+            continue
+        value = table.lookup(marker, genotype)
+        if value == 0:
+            return 0.0
+        log_total += math.log(value)
+    return math.exp(log_total)

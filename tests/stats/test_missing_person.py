@@ -1,0 +1,121 @@
+"""Missing-person LR and genotype tables: LR(g) = P(g | family) / P(g) = direct LR."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reunite.genetics.pedigree import Pedigree, Person, nuclear_family
+from reunite.io.kinship_case import parse_case
+from reunite.stats.likelihood import Genotype, KinshipMarker
+from reunite.stats.missing_person import (
+    genotype_index,
+    missing_person_genotype_table,
+    missing_person_lr,
+    n_genotypes,
+    table_lr,
+)
+from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
+
+ALLELES = ("10", "11", "12", "13")
+FREQS = np.array([0.1, 0.2, 0.3, 0.4])
+
+
+def _marker(name: str = "M", model: str | None = None) -> KinshipMarker:
+    mutation = None
+    if model is not None:
+        f = mutation_matrix(MutationSpec(model, rate=0.01, rate2=1e-4, range=0.5), ALLELES,
+                            FREQS)
+        m = mutation_matrix(MutationSpec(model, rate=0.03, rate2=1e-4, range=0.5), ALLELES,
+                            FREQS)
+        mutation = MutationModel(female=f, male=m)
+    return KinshipMarker(name, ALLELES, FREQS, mutation)
+
+
+def _family() -> Pedigree:
+    # Missing son MP; mother and a sister typed; the father untyped; MP has a typed child.
+    return nuclear_family(("MP", "S1"), child_sexes=["male", "female"]).add_person(
+        Person("W", None, None, "female")).add_child("CH", "MP", "W", sex="female")
+
+
+FAMILY_DATA: dict[str, dict[str, Genotype | None]] = {
+    "MO": {"M": ("10", "12")}, "S1": {"M": ("12", "13")}, "CH": {"M": ("11", "12")}}
+
+
+class TestGenotypeIndex:
+    def test_order_is_upper_triangle_row_major(self) -> None:
+        n = 4
+        order = [genotype_index(i, j, n) for i in range(n) for j in range(i, n)]
+
+        assert order == list(range(n_genotypes(n)))
+        assert genotype_index(2, 1, n) == genotype_index(1, 2, n) == 5
+
+    def test_out_of_range(self) -> None:
+        with pytest.raises(IndexError):
+            genotype_index(0, 4, 4)
+
+
+class TestGenotypeTable:
+    @pytest.mark.parametrize(("model", "theta"), [(None, 0.0), ("stepwise", 0.0),
+                                                  ("equal", 0.0), (None, 0.02),
+                                                  ("proportional", 0.05)])
+    def test_table_lr_equals_direct_lr_for_every_genotype(self, model: str | None,
+                                                           theta: float) -> None:
+        marker = _marker(model=model)
+        # θ couples every founder allele (cost: Bell number of them), so the θ cases use
+        # the family without the child's untyped mother.
+        family = _family() if theta == 0 else nuclear_family(("MP", "S1"),
+                                                             child_sexes=["male", "female"])
+        data = FAMILY_DATA if theta == 0 else {p: g for p, g in FAMILY_DATA.items()
+                                               if p != "CH"}
+        table = missing_person_genotype_table(family, "MP", data, [marker], theta=theta)
+        lrs = table.lr("M")
+
+        assert table.family[0].shape == (10,)
+        assert math.isclose(float(table.family[0].sum()), 1.0, rel_tol=1e-12)
+        for i, j in itertools.combinations_with_replacement(range(4), 2):
+            g = (ALLELES[i], ALLELES[j])
+            direct = missing_person_lr(family, "MP", {"M": g}, data, [marker], theta=theta)
+            expected = direct.total_lr()
+            got = float(lrs[genotype_index(i, j, 4)])
+            if expected == 0:
+                assert got == 0
+            else:
+                assert math.isclose(got, expected, rel_tol=1e-10), (g, got, expected)
+
+    def test_unrelated_vector_is_hardy_weinberg(self) -> None:
+        table = missing_person_genotype_table(_family(), "MP", FAMILY_DATA, [_marker()])
+
+        assert table.unrelated[0][genotype_index(1, 1, 4)] == pytest.approx(0.04)
+        assert table.unrelated[0][genotype_index(0, 3, 4)] == pytest.approx(2 * 0.1 * 0.4)
+
+    def test_parents_typed_closed_form(self) -> None:
+        # Parents 10/11 and 12/13: the son is one of four genotypes, 1/4 each.
+        family = nuclear_family(("MP",), child_sexes=["male"])
+        data: dict[str, dict[str, Genotype | None]] = {"FA": {"M": ("10", "11")},
+                                                       "MO": {"M": ("12", "13")}}
+
+        vec = missing_person_genotype_table(family, "MP", data, [_marker()]).family[0]
+
+        for i, j in [(0, 2), (0, 3), (1, 2), (1, 3)]:
+            assert vec[genotype_index(i, j, 4)] == pytest.approx(0.25, rel=1e-14)
+        assert vec.sum() == pytest.approx(1.0, rel=1e-14)
+
+    def test_reference_case_by_table_lookup(self, reference_cases_dir: Path) -> None:
+        data = json.loads((reference_cases_dir / "mp_son_parents_poi_true.json").read_text())
+        case = parse_case(data)
+        h2 = case.hypotheses[1].pedigree
+        family = h2.without("POI")
+        family_data = {p: g for p, g in case.genotypes.items() if p != "POI"}
+        table = missing_person_genotype_table(family, "MP", family_data, case.markers)
+        poi = {m: g for m, g in case.genotypes["POI"].items()
+               if g is not None and None not in g}
+
+        got = table_lr(table, poi)  # type: ignore[arg-type]
+
+        assert math.isclose(got, data["expected"]["total_lr"], rel_tol=1e-9)
