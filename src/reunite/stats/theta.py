@@ -81,7 +81,8 @@ def founder_partitions(items: Sequence[int], theta: float,
         if theta > 0:
             for b, block in enumerate(blocks):
                 old = block_doms[b]
-                new = doms[j] if old is None else (old if doms[j] is None else old & doms[j])
+                mine = doms[j]
+                new = mine if old is None else (old if mine is None else old & mine)
                 if new is not None and not new:
                     continue
                 w = len(block) * theta / den
