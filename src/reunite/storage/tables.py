@@ -152,7 +152,7 @@ class DataKeyRow(Base):
     __tablename__ = "data_key"
 
     id: Mapped[str] = mapped_column(String(_ID), primary_key=True)
-    master_key_id: Mapped[str] = mapped_column(String(16), index=True)
+    master_key_id: Mapped[str] = mapped_column(String(16))
     nonce: Mapped[bytes] = mapped_column(LargeBinary(12))
     wrapped: Mapped[bytes] = mapped_column(LargeBinary(64))
 
@@ -168,7 +168,8 @@ class ProfileRow(Base):
     sample_id: Mapped[str | None] = mapped_column(ForeignKey("sample.id", ondelete="SET NULL"))
     basis_id: Mapped[str] = mapped_column(ForeignKey("basis.id", ondelete="RESTRICT"),
                                           index=True)
-    index: Mapped[str] = mapped_column(String(32), index=True)
+    # Not indexed: five values only, and loading an index reads most rows anyway.
+    index: Mapped[str] = mapped_column(String(32))
     kit: Mapped[str] = mapped_column(String(64))
     lab: Mapped[str] = mapped_column(String(128))
     frequency_table_hash: Mapped[str | None] = mapped_column(String(64))

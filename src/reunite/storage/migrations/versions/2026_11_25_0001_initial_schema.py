@@ -104,11 +104,6 @@ def upgrade() -> None:
         sa.Column("wrapped", sa.LargeBinary(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_key")),
     )
-    with op.batch_alter_table("data_key", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_data_key_master_key_id"), ["master_key_id"], unique=False
-        )
-
     op.create_table(
         "person",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -260,7 +255,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("profile", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_profile_basis_id"), ["basis_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_profile_index"), ["index"], unique=False)
         batch_op.create_index(batch_op.f("ix_profile_person_id"), ["person_id"], unique=False)
 
     op.create_table(
@@ -345,7 +339,6 @@ def downgrade() -> None:
     op.drop_table("match_candidate")
     with op.batch_alter_table("profile", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_profile_person_id"))
-        batch_op.drop_index(batch_op.f("ix_profile_index"))
         batch_op.drop_index(batch_op.f("ix_profile_basis_id"))
 
     op.drop_table("profile")
@@ -366,9 +359,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_person_case_id"))
 
     op.drop_table("person")
-    with op.batch_alter_table("data_key", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_data_key_master_key_id"))
-
     op.drop_table("data_key")
     op.drop_table("case")
     op.drop_table("audit_head")
