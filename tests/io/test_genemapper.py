@@ -23,6 +23,7 @@ from reunite.io.result import (
     CODE_POSSIBLE_MIXTURE,
     CODE_TRUNCATED,
     CODE_UNKNOWN_MARKER,
+    MAX_PROBLEMS,
     problem_code,
 )
 
@@ -300,6 +301,15 @@ class TestGeneMapperErrors:
             _read_text("", skip_bad=True)
         with pytest.raises(FileFormatError, match="no allele columns"):
             _read_text("Sample Name\tMarker\tFoo\nS1\tD3S1358\t14\n")
+
+    def test_read__problem_list_is_bounded(self) -> None:
+        rows = "".join(f"S{i}\tvWA\tzz\n" for i in range(MAX_PROBLEMS + 3))
+        with pytest.raises(FileFormatError, match=f"{MAX_PROBLEMS + 3} problems") as info:
+            _read_text("Sample Name\tMarker\tAllele 1\n" + rows)
+
+        assert len(info.value.problems) == MAX_PROBLEMS + 1
+        assert info.value.problems[-1].message == (
+            f"3 more problems not listed (the first {MAX_PROBLEMS} are)")
 
     def test_read__missing_file_is_a_typed_error(self, tmp_path: Path) -> None:
         with pytest.raises(FileFormatError, match="cannot read"):

@@ -17,6 +17,7 @@ known allele makes a partial genotype (the partner dropped out).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reunite.errors import AlleleError, FileFormatError, InputError, MarkerError
@@ -35,6 +36,8 @@ from reunite.io.result import (
 )
 
 __all__ = ["UNKNOWN_ALLELE", "ProfileAssembler", "check_writable_id"]
+
+_UNSEEN = "\x00unseen"  # sentinel: a marker spelling not looked up yet
 
 UNKNOWN_ALLELE = "?"
 """The cell reunite writes (and reads) for the unseen partner of a partial genotype."""
@@ -56,7 +59,7 @@ class _Sample:
     first_line: int | None
     first_field: str | None
     genotypes: dict[str, Genotype] = field(default_factory=dict)
-    where: dict[str, str] = field(default_factory=dict)
+    where: dict[str, int | str] = field(default_factory=dict)
 
 
 class ProfileAssembler:
@@ -68,6 +71,7 @@ class ProfileAssembler:
         self._samples: dict[str, _Sample] = {}
         self._last: str | None = None
         self._marker_cache: dict[str, str | None] = {}
+        self._genotype_cache: dict[tuple[str, ...], tuple[Genotype, tuple[str, ...]]] = {}
 
     @property
     def sample_ids(self) -> tuple[str, ...]:
@@ -98,6 +102,34 @@ class ProfileAssembler:
         )
         self._last = sample
         return False
+
+    def fast_lane(self) -> Callable[[str, str, list[str], int], bool]:
+        """A function recording a clean, already-seen call of an open sample and returning
+        True; it returns False (recording nothing) whenever :meth:`add` must decide.
+
+        Lab tables repeat the same few genotypes millions of times; this skips every check
+        whose answer is already known (marker spelling and genotype parsed before, marker
+        not yet given for the sample, no off-ladder allele) and nothing else.
+        """
+        samples = self._samples
+        markers = self._marker_cache
+        genotypes = self._genotype_cache
+
+        def record(sample: str, raw_marker: str, cells: list[str], line: int) -> bool:
+            marker = markers.get(raw_marker)
+            if marker is None or len(cells) > 2:
+                return False
+            hit = genotypes.get((marker, *cells))
+            if hit is None or hit[1]:
+                return False
+            entry = samples[sample]
+            if marker in entry.where:
+                return False
+            entry.where[marker] = line
+            entry.genotypes[marker] = hit[0]
+            return True
+
+        return record
 
     def accepts_marker(self, raw: str) -> bool:
         """True if ``raw`` names a known marker (or unknown markers are allowed)."""
@@ -132,19 +164,21 @@ class ProfileAssembler:
             self.start_sample(sample, line=line, field=field)
             entry = self._samples[sample]
         log = self._log
-        marker = self._canonical(raw_marker)
+        marker = self._marker_cache.get(raw_marker, _UNSEEN)
+        if marker is _UNSEEN:
+            marker = self._canonical(raw_marker)
         if marker is None:
             log.error(CODE_UNKNOWN_MARKER,
                       "unknown marker name (check the spelling, or allow unknown markers)",
                       line=line, field=field, sample=sample, marker=raw_marker, value=raw_marker)
             return
-        where = f"line {line}" if line is not None else (field or "?")
-        if marker in entry.where:
-            log.error(CODE_DUPLICATE_MARKER,
-                      f"marker given twice for this sample (first at {entry.where[marker]})",
+        first = entry.where.get(marker)
+        if first is not None:
+            at = f"line {first}" if isinstance(first, int) else first
+            log.error(CODE_DUPLICATE_MARKER, f"marker given twice for this sample (first at {at})",
                       line=line, field=field, sample=sample, marker=marker, value=raw_marker)
             return
-        entry.where[marker] = where
+        entry.where[marker] = line if line is not None else (field or "?")
         if not cells:
             return
         if len(cells) > max_alleles:
@@ -154,9 +188,34 @@ class ProfileAssembler:
                       line=line, field=field, sample=sample, marker=marker,
                       value=", ".join(cells))
             return
-        genotype = self._genotype(cells, sample=sample, marker=marker, line=line, field=field)
-        if genotype is not None:
-            entry.genotypes[marker] = genotype
+        # Genotypes are immutable values and a file repeats few distinct calls per marker:
+        # parse each (marker, cells) once. Off-ladder warnings are still logged per row.
+        key = (marker, *cells)
+        cached = self._genotype_cache.get(key)
+        if cached is not None:
+            entry.genotypes[marker], off_ladder = cached
+            for cell in off_ladder:
+                self._warn_off_ladder(sample, marker, cell, line=line, field=field)
+            return
+        parsed = self._genotype(cells, sample=sample, marker=marker, line=line, field=field)
+        if parsed is None:
+            return
+        self._genotype_cache[key] = (parsed, tuple(
+            c for c, a in zip(cells, (self._parsed(c) for c in cells), strict=True)
+            if a is not None and a.is_off_ladder))
+        entry.genotypes[marker] = parsed
+
+    def _warn_off_ladder(self, sample: str, marker: str, cell: str, *, line: int | None,
+                         field: str | None) -> None:
+        self._log.warning(CODE_OFF_LADDER, "off-ladder allele kept as called; confirm its "
+                          "designation before searching", line=line, field=field,
+                          sample=sample, marker=marker, value=cell)
+
+    @staticmethod
+    def _parsed(cell: str) -> Allele | None:
+        if cell == UNKNOWN_ALLELE:
+            return None
+        return parse_allele(cell)
 
     def _genotype(
         self, cells: list[str], *, sample: str, marker: str, line: int | None,
@@ -181,10 +240,7 @@ class ProfileAssembler:
                           field=field, sample=sample, marker=marker, value=cell)
                 return None
             if allele.is_off_ladder:
-                log.warning(CODE_OFF_LADDER,
-                            "off-ladder allele kept as called; confirm its designation "
-                            "before searching", line=line, field=field, sample=sample,
-                            marker=marker, value=cell)
+                self._warn_off_ladder(sample, marker, cell, line=line, field=field)
             known.append(allele)
         if not known:
             return None

@@ -262,11 +262,13 @@ def _relations(lines: _Lines) -> list[tuple[int, int, int]]:
     for _ in range(count):
         at = lines.line
         parent_text = lines.text("a parent index")
-        if not parent_text.lstrip("-").isdigit():
-            raise FileFormatError("twins and direct relations are not supported",
-                                  source=lines.source, line=at, value=parent_text,
-                                  code=CODE_HEADER)
-        result.append((int(parent_text), lines.integer("a child index"), at))
+        try:
+            parent = int(parent_text)
+        except ValueError:
+            raise FileFormatError("expected a parent index (twins and direct relations are "
+                                  "not supported)", source=lines.source, line=at,
+                                  value=parent_text, code=CODE_HEADER) from None
+        result.append((parent, lines.integer("a child index"), at))
     return result
 
 
@@ -324,12 +326,16 @@ def _database(lines: _Lines) -> tuple[float, list[FamiliasLocus]]:
         lines.number("the silent-allele frequency")
         info_at = lines.line
         info = lines.text("the allele count line").split("\t")[0].strip()
-        if not info.isdigit():
+        try:
+            n_alleles = int(info)
+        except ValueError:
+            n_alleles = -1
+        if not 0 <= n_alleles <= 100_000:
             raise FileFormatError("expected the number of alleles", source=lines.source,
                                   line=info_at, marker=name, value=info, code=CODE_HEADER)
         alleles = []
         frequencies = []
-        for _ in range(int(info)):
+        for _ in range(n_alleles):
             alleles.append(lines.text(f"an allele of {name}"))
             frequencies.append(lines.number(f"a frequency of {name}"))
         loci.append(FamiliasLocus(name, tuple(alleles), tuple(frequencies), rates[0],

@@ -26,7 +26,7 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from reunite.errors import FileFormatError
 from reunite.genetics.profile import Profile
@@ -84,19 +84,21 @@ def read_genemapper(
 def parse_genemapper(
     source: Source, *, skip_bad: bool = False, allow_unknown_markers: bool = False
 ) -> ReadResult:
-    """Like :func:`read_genemapper`, for text already decoded."""
+    """Like :func:`read_genemapper`, for text already decoded.
+
+    Rows are streamed (a 100,000-sample export has two million rows): each is checked
+    against the header width, then read as a long or a wide row.
+    """
     log = ProblemLog(source.name)
     assembler = ProfileAssembler(log, allow_unknown_markers=allow_unknown_markers)
     text = source.text
     lines = text.splitlines()
-    if not lines:
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
         raise FileFormatError("the file is empty", source=source.name, code=CODE_HEADER)
-    delimiter = sniff_delimiter(lines[0])
-    rows = table_rows(text, source=source.name, delimiter=delimiter)
-    header_row = next(rows, None)
-    if header_row is None:
-        raise FileFormatError("the file has no header row", source=source.name,
-                              code=CODE_HEADER)
+    delimiter = sniff_delimiter(lines[first])
+    rows = table_rows(text, source=source.name, delimiter=delimiter, lines=lines)
+    header_row = next(rows)
     keys = [_key(h) for h in header_row.cells]
     sample_col = next((keys.index(k) for k in _SAMPLE_HEADERS if k in keys), None)
     if sample_col is None:
@@ -106,35 +108,53 @@ def parse_genemapper(
             code=CODE_HEADER,
         )
     marker_col = next((keys.index(k) for k in _MARKER_HEADERS if k in keys), None)
-    ends_cleanly = text.endswith(("\n", "\r"))
-    body = list(rows)
-    width = max((i + 1 for i, h in enumerate(header_row.cells) if h), default=0)
-    for index, row in enumerate(body):
-        if len(row.cells) < width:
-            is_last = index == len(body) - 1
-            if is_last and not ends_cleanly:
-                log.error(CODE_TRUNCATED,
-                          f"the last row stops after {len(row.cells)} of {width} fields: "
-                          "the file is truncated", line=row.line, value=row.cells[-1])
-            else:
-                sample = row.cells[sample_col] if len(row.cells) > sample_col else None
-                log.error(CODE_ROW, f"row has {len(row.cells)} fields; the header has {width}",
-                          line=row.line, sample=sample or None)
-        elif any(row.cells[width:]):
-            log.error(CODE_ROW, "row has values beyond the last header column",
-                      line=row.line, value=[c for c in row.cells[width:] if c][:3],
-                      sample=row.cells[sample_col] or None)
-    log.raise_if_fatal()
+    last_line = max(i for i, line in enumerate(lines, start=1) if line.strip())
+    shape = _Shape(
+        width=max((i + 1 for i, h in enumerate(header_row.cells) if h), default=0),
+        sample_col=sample_col,
+        truncated_line=None if text.endswith(("\n", "\r")) else last_line,
+    )
     if marker_col is not None:
-        _read_long(body, header_row, keys, sample_col, marker_col, log, assembler)
+        _read_long(rows, header_row, keys, shape, marker_col, log, assembler)
     else:
-        _read_wide(body, header_row, sample_col, log, assembler)
+        _read_wide([row for row in rows if _row_fits(row, shape, log)], header_row,
+                   sample_col, log, assembler)
+    log.raise_if_fatal()
     profiles = assembler.profiles()
     return log.finish(profiles, format=FORMAT, skip_bad=skip_bad)
 
 
+class _Shape(NamedTuple):
+    width: int
+    sample_col: int
+    truncated_line: int | None
+
+
+def _row_fits(row: TableRow, shape: _Shape, log: ProblemLog) -> bool:
+    """True if ``row`` has the header's width (trailing empty cells allowed)."""
+    cells = row.cells
+    if len(cells) == shape.width:
+        return True
+    if len(cells) < shape.width:
+        if row.line == shape.truncated_line:
+            log.error(CODE_TRUNCATED,
+                      f"the last row stops after {len(cells)} of {shape.width} fields: "
+                      "the file is truncated", line=row.line, value=cells[-1])
+        else:
+            sample = cells[shape.sample_col] if len(cells) > shape.sample_col else None
+            log.error(CODE_ROW, f"row has {len(cells)} fields; the header has {shape.width}",
+                      line=row.line, sample=sample or None)
+        return False
+    if any(cells[shape.width:]):
+        log.error(CODE_ROW, "row has values beyond the last header column",
+                  line=row.line, value=[c for c in cells[shape.width:] if c][:3],
+                  sample=cells[shape.sample_col] or None)
+        return False
+    return True
+
+
 def _read_long(
-    body: list[TableRow], header: TableRow, keys: list[str], sample_col: int,
+    body: Iterable[TableRow], header: TableRow, keys: list[str], shape: _Shape,
     marker_col: int, log: ProblemLog, assembler: ProfileAssembler,
 ) -> None:
     numbered = [(int(m[1]), i) for i, k in enumerate(keys) if (m := _ALLELE_HEADER.fullmatch(k))]
@@ -142,27 +162,35 @@ def _read_long(
     if not allele_cols:
         raise FileFormatError("no allele columns: expected 'Allele 1', 'Allele 2'…",
                               source=log.source, line=header.line, code=CODE_HEADER)
+    sample_col = shape.sample_col
     skipping: str | None = None
+    current: str | None = None
+    fast = assembler.fast_lane()
+    width = shape.width
     for row in body:
-        cells = row.cells
-        if len(cells) <= max(sample_col, marker_col):
-            continue  # already reported as a short row
+        line, cells = row
+        if len(cells) != width and not _row_fits(row, shape, log):
+            continue
         sample = cells[sample_col]
         marker = cells[marker_col]
-        if not sample:
-            log.error(CODE_ROW, "empty sample name", line=row.line, marker=marker or None)
-            continue
-        if sample == skipping:
-            continue
-        if not assembler.start_sample(sample, line=row.line):
-            skipping = sample  # the rest of this duplicate block belongs to the second sample
-            continue
-        skipping = None
+        if sample != current:
+            current = None
+            if not sample:
+                log.error(CODE_ROW, "empty sample name", line=line, marker=marker or None)
+                continue
+            if sample == skipping:
+                continue
+            if not assembler.start_sample(sample, line=line):
+                skipping = sample  # the rest of this duplicate block is the second sample's
+                continue
+            skipping = None
+            current = sample
         if not marker:
-            log.error(CODE_ROW, "empty marker name", line=row.line, sample=sample)
+            log.error(CODE_ROW, "empty marker name", line=line, sample=sample)
             continue
-        alleles = [cells[i] for i in allele_cols if i < len(cells) and cells[i] not in _EMPTY]
-        assembler.add(sample, marker, alleles, line=row.line)
+        alleles = [c for i in allele_cols if (c := cells[i]) and c not in _EMPTY]
+        if not fast(sample, marker, alleles, line):
+            assembler.add(sample, marker, alleles, line=line)
 
 
 def _read_wide(

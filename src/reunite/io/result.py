@@ -38,6 +38,7 @@ __all__ = [
     "CODE_TRUNCATED",
     "CODE_UNKNOWN_MARKER",
     "CODE_UNSAFE_XML",
+    "MAX_PROBLEMS",
     "ProblemLog",
     "ReadResult",
     "SkippedSample",
@@ -63,6 +64,9 @@ CODE_NO_CALL = "no-call"
 
 _ERROR = "error"
 _WARNING = "warning"
+
+MAX_PROBLEMS = 10_000
+"""Problems kept per file; further ones are counted in one closing problem."""
 
 
 def problem_code(problem: Problem) -> str:
@@ -118,11 +122,12 @@ class ProblemLog:
         self._problems: list[Problem] = []
         self._bad_samples: dict[str, None] = {}
         self._fatal = False
+        self._dropped = 0
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """Every problem so far, in the order found."""
-        return tuple(self._problems)
+        """Every problem so far, in the order found (see :data:`MAX_PROBLEMS`)."""
+        return tuple(self._problems + self._summary())
 
     @property
     def has_fatal(self) -> bool:
@@ -168,8 +173,20 @@ class ProblemLog:
                   marker=marker, value=value)
 
     def _add(self, severity: str, code: str, message: str, **where: Any) -> None:
+        # A hostile or systematically broken file can hold millions of problems; the
+        # first MAX_PROBLEMS are kept (the rest counted) so memory and messages stay bounded.
+        if len(self._problems) >= MAX_PROBLEMS:
+            self._dropped += 1
+            return
         self._problems.append(Problem(message, source=self.source,
                                       extra={"code": code, "severity": severity}, **where))
+
+    def _summary(self) -> list[Problem]:
+        if not self._dropped:
+            return []
+        return [Problem(f"{self._dropped} more problems not listed (the first {MAX_PROBLEMS} "
+                        "are)", source=self.source,
+                        extra={"code": "truncated-list", "severity": _ERROR})]
 
     def raise_if_fatal(self) -> None:
         """Raise now if the file as a whole cannot be read (nothing more to learn)."""
@@ -177,11 +194,11 @@ class ProblemLog:
             self._raise()
 
     def _raise(self) -> None:
-        errors = [p for p in self._problems if problem_severity(p) == _ERROR]
+        errors = [p for p in self.problems if problem_severity(p) == _ERROR]
         cls = (PossibleMixtureError
                if any(problem_code(p) == CODE_POSSIBLE_MIXTURE for p in errors)
                else FileFormatError)
-        n = len(errors)
+        n = len(errors) - bool(self._dropped) + self._dropped
         raise cls(f"{n} problem{'s' if n != 1 else ''} found; nothing was imported",
                   source=self.source, problems=errors)
 

@@ -13,6 +13,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reunite.errors import FileFormatError
 from reunite.io.result import CODE_ENCODING, CODE_HEADER
@@ -91,20 +92,40 @@ def sniff_delimiter(header: str) -> str:
     return ","
 
 
-@dataclass(frozen=True, slots=True)
-class TableRow:
-    """One non-blank row: its first line number and its cells (whitespace-stripped)."""
+class TableRow(NamedTuple):
+    """One non-blank row: its first line number and its cells (whitespace-stripped).
+
+    A named tuple rather than a frozen dataclass: a lab table has millions of rows and
+    tuple construction is several times cheaper.
+    """
 
     line: int
     cells: list[str]
 
 
-def table_rows(text: str, *, source: str, delimiter: str | None = None) -> Iterator[TableRow]:
-    """Rows of a delimited table (quotes as in RFC 4180); blank rows are dropped."""
-    lines = text.splitlines()
+def table_rows(
+    text: str, *, source: str, delimiter: str | None = None, lines: list[str] | None = None
+) -> Iterator[TableRow]:
+    """Rows of a delimited table (quotes as in RFC 4180); blank rows are dropped.
+
+    ``lines`` may pass ``text.splitlines()`` when the caller already has it.
+    """
+    if lines is None:
+        lines = text.splitlines()
     if not lines:
         raise FileFormatError("the file is empty", source=source, code=CODE_HEADER)
     sep = delimiter or sniff_delimiter(lines[0])
+    if '"' not in text:
+        # No quoting anywhere (GeneMapper never quotes): a plain split is exact and fast.
+        for number, text_line in enumerate(lines, start=1):
+            cells = text_line.split(sep)
+            # Strip only when a cell may carry whitespace (most lab rows never do).
+            if not text_line.isascii() or " " in text_line or "\x1f" in text_line or (
+                    sep != "\t" and "\t" in text_line):
+                cells = [c.strip() for c in cells]
+            if any(cells):
+                yield TableRow(number, cells)
+        return
     reader = csv.reader(lines, delimiter=sep, quotechar='"', strict=False)
     start = 1
     try:
