@@ -99,3 +99,33 @@ def test_pairwise_table__equals_exact_engine(
             assert screen == -math.inf
         else:
             assert screen == pytest.approx(expected, rel=1e-9)
+
+
+def test_pairwise_parent_child_with_mutation__equals_exact_engine(
+    nist: tuple[ProfileMatrix, dict[str, dict[str, tuple[str, ...]]]], shared_data: Path,
+) -> None:
+    from reunite.stats.mutation import MutationSpec
+
+    matrix, texts = nist
+    freqs = read_nist_1036_frequencies(
+        shared_data / "nist-1036-us-population" / "nist1036_allele_frequencies.csv")
+    markers = screening_markers(matrix, freqs, mutation=MutationSpec("equal", rate=0.002))
+    used = [m for m in markers if m is not None][:8]
+    short = [m if m is not None and m in used else None for m in markers]
+    ids = list(texts)
+    pedigree = parent_child("REF", "MP", parent_sex="male")
+
+    for ref, cand in [(ids[0], ids[1]), (ids[5], ids[9]), (ids[2], ids[2])]:
+        table = pairwise_log_lr_table(texts[ref], (0.0, 1.0, 0.0), matrix, short)
+        row = matrix.ids.index(cand)
+        screen = float(table[np.arange(matrix.n_markers), matrix.codes[row]].sum())
+        genotypes = {
+            "REF": {m.name: tuple(texts[ref][m.name]) for m in used},
+            "MP": {m.name: tuple(texts[cand][m.name]) for m in used},
+        }
+        exact = kinship_lr([Hypothesis("pc", pedigree),
+                            Hypothesis("unrelated", singletons("REF", "MP"))],
+                           used, genotypes, find_inconsistencies=False)  # type: ignore[arg-type]
+
+        assert np.isfinite(screen)
+        assert screen == pytest.approx(exact.log_lr_total(), rel=1e-9)

@@ -235,6 +235,12 @@ def pairwise_log_lr_table(
     of ``r``'s alleles (each with probability 1/2) is shared and the other allele of ``g``
     is drawn from the population. Parent–child is (0, 1, 0); full siblings
     (1/4, 1/2, 1/4). Same shape and conventions as :func:`family_log_lr_table`.
+
+    Parent–child with a marker mutation model: the reference is the father; his
+    transmitted allele is ``t = ½ (M_male[a] + M_male[b])`` and the untyped mother's is
+    ``q = p · M_female``, so ``P(g = c,d | r) = t_c q_d + t_d q_c`` (``t_c q_c`` for a
+    homozygote), as the exact engine computes on ``parent_child``. Mutation with other
+    ``kappa`` is refused (it would need the meioses, not only the IBD coefficients).
     """
     k0, k1, k2 = kappa
     table = np.zeros((matrix.n_markers, matrix.table_width), dtype=np.float64)
@@ -248,12 +254,22 @@ def pairwise_log_lr_table(
             i, j = lookup[ci[1:]], lookup[cj[1:]]
             p = marker.frequencies
             hw = np.where(i == j, p[i] * p[i], 2.0 * p[i] * p[j])
+            a, b = marker.index[genotype[0]], marker.index[genotype[1]]
+            if marker.mutation is not None and not marker.mutation.is_trivial:
+                if (k0, k1, k2) != (0.0, 1.0, 0.0):
+                    raise InputError("a mutation model is supported for parent-child only",
+                                     field="kappa", value=kappa, marker=marker.name)
+                t = 0.5 * (marker.mutation.male[a] + marker.mutation.male[b])
+                q = p @ marker.mutation.female
+                child = np.where(i == j, t[i] * q[i], t[i] * q[j] + t[j] * q[i])
+                table[m, 1 : 1 + i.size] = np.log(child / hw)
+                continue
             one_ibd = np.zeros(i.shape, dtype=np.float64)
-            for x in (marker.index[genotype[0]], marker.index[genotype[1]]):
+            for x in (a, b):
                 # Candidate carries x (shared) and a random allele: x,x has p_x; x,y has p_y.
                 one_ibd += 0.5 * (np.where(i == x, p[j], 0.0) + np.where((j == x) & (i != x),
                                                                           p[i], 0.0))
-            r_lo, r_hi = sorted((marker.index[genotype[0]], marker.index[genotype[1]]))
+            r_lo, r_hi = sorted((a, b))
             same = ((np.minimum(i, j) == r_lo) & (np.maximum(i, j) == r_hi)).astype(float)
             table[m, 1 : 1 + i.size] = np.log(k0 + (k1 * one_ibd + k2 * same) / hw)
     return table
