@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,21 +55,55 @@ def variable_elimination(factors: list[Factor], sizes: dict[int, int]) -> float:
     return log_scale
 
 
-def _eliminate(factors: list[Factor], sizes: dict[int, int], keep: tuple[int, ...]
-               ) -> tuple[float, FloatArray]:
-    """Eliminate every variable except ``keep``; return (log scale, factor over keep)."""
-    log_scale = 0.0
-    remaining = list(factors)
+@dataclass(frozen=True)
+class _Step:
+    """Eliminate one variable: multiply ``inputs`` pairwise, summing it out at the end."""
+
+    inputs: tuple[int, ...]
+    # (operand sublist of the accumulator, sublist of the next input, output sublist)
+    chain: tuple[tuple[list[int], list[int], list[int]], ...]
+    single: tuple[list[int], list[int]] | None  # one input: (its sublist, output sublist)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    steps: tuple[_Step, ...]
+    final_inputs: tuple[int, ...]
+    final_subs: tuple[list[int], ...]
+
+
+_PLANS: dict[tuple[object, ...], _Plan] = {}
+_MAX_PLANS = 4096
+
+
+def _size_class(size: int) -> int:
+    return size if size <= 2 else 3
+
+
+def _compile(factor_vars: list[tuple[int, ...]], sizes: dict[int, int],
+             keep: tuple[int, ...]) -> _Plan:
+    """Greedy min-weight elimination order and the einsum calls that carry it out.
+
+    Cached by structure (factor scopes, the class 1/2/many of each domain size, kept
+    variables): every marker with the same pattern of typed persons reuses the plan.
+    """
+    key = (tuple(factor_vars), tuple(sorted((v, _size_class(n)) for v, n in sizes.items())),
+           keep)
+    plan = _PLANS.get(key)
+    if plan is not None:
+        return plan
+    scopes: dict[int, tuple[int, ...]] = dict(enumerate(factor_vars))
+    next_slot = len(factor_vars)
     variables: set[int] = set()
-    for vs, _ in remaining:
+    for vs in factor_vars:
         variables.update(vs)
     variables.difference_update(keep)
+    steps: list[_Step] = []
     while variables:
-        best_var = -1
-        best_cost = math.inf
-        for v in variables:
+        best_var, best_cost = -1, math.inf
+        for v in sorted(variables):
             nb: set[int] = set()
-            for vs, _ in remaining:
+            for vs in scopes.values():
                 if v in vs:
                     nb.update(vs)
             cost = 1.0
@@ -77,32 +112,67 @@ def _eliminate(factors: list[Factor], sizes: dict[int, int], keep: tuple[int, ..
             if cost < best_cost:
                 best_cost, best_var = cost, v
         v = best_var
-        touching = [f for f in remaining if v in f[0]]
-        remaining = [f for f in remaining if v not in f[0]]
-        out_vars = sorted({u for vs, _ in touching for u in vs} - {v})
+        touching = [slot for slot, vs in scopes.items() if v in vs]
+        # Multiply the smallest factors first; sum v out only in the last product.
+        touching.sort(key=lambda slot: math.prod(sizes[u] for u in scopes[slot]))
+        out_vars = sorted({u for slot in touching for u in scopes[slot]} - {v})
         local = {u: i for i, u in enumerate([*out_vars, v])}
-        args: list[object] = []
-        for vs, arr in touching:
-            args.append(arr)
-            args.append([local[u] for u in vs])
-        args.append([local[u] for u in out_vars])
-        new = _einsum(*args, optimize=len(touching) > 2)
+        chain: list[tuple[list[int], list[int], list[int]]] = []
+        single = None
+        acc_vars = list(scopes[touching[0]])
+        if len(touching) == 1:
+            single = ([local[u] for u in acc_vars], [local[u] for u in out_vars])
+        for idx, slot in enumerate(touching[1:], start=1):
+            other = list(scopes[slot])
+            last = idx == len(touching) - 1
+            merged = out_vars if last else sorted(set(acc_vars) | set(other))
+            chain.append(([local[u] for u in acc_vars], [local[u] for u in other],
+                          [local[u] for u in merged]))
+            acc_vars = list(merged)
+        steps.append(_Step(tuple(touching), tuple(chain), single))
+        for slot in touching:
+            del scopes[slot]
+        scopes[next_slot] = tuple(out_vars)
+        next_slot += 1
         variables.discard(v)
-        scale = float(new.max()) if new.size else 0.0
+    keep_local = {u: i for i, u in enumerate(keep)}
+    final_inputs = tuple(scopes)
+    final_subs = tuple([keep_local[u] for u in scopes[slot]] for slot in final_inputs)
+    plan = _Plan(tuple(steps), final_inputs, final_subs)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
+
+
+def _eliminate(factors: list[Factor], sizes: dict[int, int], keep: tuple[int, ...]
+               ) -> tuple[float, FloatArray]:
+    """Eliminate every variable except ``keep``; return (log scale, factor over keep)."""
+    plan = _compile([vs for vs, _ in factors], sizes, keep)
+    slots: list[FloatArray] = [arr for _, arr in factors]
+    log_scale = 0.0
+    for step in plan.steps:
+        acc = slots[step.inputs[0]]
+        if step.single is not None:
+            acc = _einsum(acc, step.single[0], step.single[1])
+        for (sub_acc, sub_other, sub_out), slot in zip(step.chain, step.inputs[1:],
+                                                       strict=True):
+            acc = _einsum(acc, sub_acc, slots[slot], sub_other, sub_out)
+        scale = float(acc.max()) if acc.size else 0.0
         if not scale > 0.0:
             return -math.inf, np.zeros([sizes[u] for u in keep])
         if scale != 1.0:
-            new = new / scale
+            acc = acc / scale
             log_scale += math.log(scale)
-        remaining.append((tuple(out_vars), np.asarray(new, dtype=np.float64)))
-    keep_local = {u: i for i, u in enumerate(keep)}
+        slots.append(acc)
+    if not plan.final_inputs:
+        return log_scale, np.ones([sizes[u] for u in keep])
     final: list[object] = []
-    for vs, arr in remaining:
-        final.append(arr)
-        final.append([keep_local[u] for u in vs])
+    for slot, sub in zip(plan.final_inputs, plan.final_subs, strict=True):
+        final.append(slots[slot])
+        final.append(sub)
     final.append(list(range(len(keep))))
-    result = np.asarray(_einsum(*final), dtype=np.float64) if remaining else np.ones(
-        [sizes[u] for u in keep])
+    result = np.asarray(_einsum(*final), dtype=np.float64)
     scale = float(result.max()) if result.size else 0.0
     if not scale > 0.0:
         return -math.inf, result
@@ -157,6 +227,15 @@ def log_marginal(
     return log_scale, table
 
 
+def _sub(mat: FloatArray, rows: IntArray, cols: IntArray, full: IntArray) -> FloatArray:
+    """``mat[rows][:, cols]``, skipping the copy along a full domain."""
+    if rows is not full:
+        mat = mat[rows]
+    if cols is not full:
+        mat = mat[:, cols]
+    return mat
+
+
 def _run(
     fidx: IntArray,
     midx: IntArray,
@@ -195,7 +274,10 @@ def _run(
     domains: list[IntArray] = []
     for k in range(n_persons):
         a, b = int(genotypes[k, 0]), int(genotypes[k, 1])
-        dom = np.unique(np.array([a, b], dtype=np.intp)) if a >= 0 and b >= 0 else full
+        if a >= 0 and b >= 0:
+            dom = np.array([a] if a == b else [min(a, b), max(a, b)], dtype=np.intp)
+        else:
+            dom = full
         domains.append(dom)
         domains.append(dom)
     rep = list(range(2 * n_persons))
@@ -238,8 +320,8 @@ def _run(
                 continue
             gp, gm = 2 * int(parent), 2 * int(parent) + 1
             child_dom = doms[var]
-            t_pat = mat[np.ix_(doms[gp], child_dom)]  # (parent pat, child)
-            t_mat = mat[np.ix_(doms[gm], child_dom)]
+            t_pat = _sub(mat, doms[gp], child_dom, full)  # (parent pat, child)
+            t_mat = _sub(mat, doms[gm], child_dom, full)
             arr = 0.5 * (t_pat.T[:, :, None] + t_mat.T[:, None, :])
             factors.append(_diagonal((rep[var], rep[gp], rep[gm]), arr))
     sizes = {rep[v]: int(doms[v].size) for v in range(2 * n_persons)}

@@ -191,8 +191,13 @@ def encoded_log_marginal(
 ) -> tuple[float, NDArray[np.float64]]:
     """Joint probability of the data and the ordered genotype of untyped person ``query``.
 
-    Returns ``(log_scale, table)``, table float64 (n, n) over the marker's full alphabet
-    (no lumping): P(data, pat = i, mat = j) = exp(log_scale)·table[i, j].
+    Returns ``(log_scale, table)``, table float64 (n, n) over the marker's full alphabet:
+    P(data, pat = i, mat = j) = exp(log_scale)·table[i, j].
+
+    With θ = 0 and no mutation the alleles unseen in the data are lumped first and the
+    table expanded afterwards: an unseen allele of ``query`` descends from a founder
+    allele that nothing else constrains, so within the lump it is allele ``u`` with
+    probability ``p_u / Σ unseen p`` (exact; not with mutation or θ, where it is not).
     """
     fidx, midx, codes, query = _prune(fidx, midx, codes, query)
     n = freqs.size
@@ -200,6 +205,10 @@ def encoded_log_marginal(
         female = male = np.eye(n)
     else:
         female, male = mutation.female, mutation.male
+    if theta == 0.0 and (mutation is None or mutation.is_trivial):
+        observed = np.unique(codes[codes >= 0])
+        if observed.size < n - 1:
+            return _lumped_marginal(fidx, midx, codes, freqs, observed, query)
     if theta == 0.0:
         return _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query)
     founder_vars, domains = _founder_items(fidx, codes)
@@ -216,6 +225,32 @@ def encoded_log_marginal(
     for ll, table in parts:
         total += math.exp(ll - top) * table
     return top, total
+
+
+def _lumped_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
+                     codes: NDArray[np.intp], freqs: NDArray[np.float64],
+                     observed: NDArray[np.intp], query: int
+                     ) -> tuple[float, NDArray[np.float64]]:
+    """:func:`encoded_log_marginal` without mutation, on observed alleles + one lump."""
+    n = freqs.size
+    k = observed.size
+    rest = np.setdiff1d(np.arange(n), observed)
+    lump = max(1.0 - float(freqs[observed].sum()), 0.0)
+    small_freqs = np.concatenate([freqs[observed], [lump]])
+    mapping = np.full(n + 1, -1, dtype=np.intp)
+    mapping[observed] = np.arange(k)
+    small_codes = np.where(codes >= 0, mapping[codes], -1)
+    eye = np.eye(k + 1)
+    log_scale, small = _peeling.log_marginal(fidx, midx, small_codes, small_freqs, eye, eye,
+                                             query)
+    rest_p = freqs[rest]
+    share = rest_p / rest_p.sum() if rest_p.sum() > 0 else np.zeros_like(rest_p)
+    table = np.zeros((n, n))
+    table[np.ix_(observed, observed)] = small[:k, :k]
+    table[np.ix_(observed, rest)] = small[:k, k:k + 1] * share[None, :]
+    table[np.ix_(rest, observed)] = share[:, None] * small[k:k + 1, :k]
+    table[np.ix_(rest, rest)] = small[k, k] * np.outer(share, share)
+    return log_scale, table
 
 
 def _founder_items(fidx: NDArray[np.intp], codes: NDArray[np.intp]
