@@ -80,7 +80,7 @@ class TestWriteProfiles:
     @settings(max_examples=25, deadline=None)
     @given(batch=st.lists(profiles(markers=CMF_MARKERS, allow_partial=False),
                           min_size=1, max_size=4, unique_by=lambda p: p.id),
-           fmt=st.sampled_from(["genemapper", "ped", "json", "cmf"]))
+           fmt=st.sampled_from(["genemapper", "ped", "json", "cmf", "familias"]))
     def test_write_then_read__same_profiles(
         self, batch: list[Profile], fmt: str, tmp_path_factory: pytest.TempPathFactory
     ) -> None:

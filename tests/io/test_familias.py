@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies_io import profile_lists
 
 from reunite.errors import FileFormatError
 from reunite.genetics.alleles import parse_allele
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.pedigree import Person
-from reunite.genetics.profile import Genotype
+from reunite.genetics.profile import Genotype, Profile
 from reunite.io.familias import (
+    format_familias,
     format_familias_frequencies,
     read_familias,
     read_familias_frequencies,
@@ -178,6 +180,32 @@ _weights = st.floats(min_value=1e-6, max_value=1.0, allow_nan=False)
 
 
 class TestFamiliasRoundTrip:
+    @settings(max_examples=50, deadline=None)
+    @given(profiles=profile_lists(allow_partial=False))
+    def test_write_fam_then_read__same_profiles(self, profiles: list[Profile]) -> None:
+        fam = read_familias(format_familias(profiles).encode())
+
+        assert list(fam.result.profiles) == profiles
+        assert [p.sex for p in fam.pedigrees[0].persons] == [
+            "male" if p.sex == "male" else "female" for p in profiles]
+
+    def test_write_fam__with_a_table_adds_unseen_alleles(self, shared_data: Path) -> None:
+        table = read_familias_frequencies(shared_data / "dvir-dvi-examples/familias/codis.txt")
+        profile = Profile("P", {"TH01": Genotype("6", "99"), "vWA": Genotype("14", "17")})
+        fam = read_familias(format_familias([profile], frequencies=table).encode())
+
+        assert fam.result.profiles == (profile,)
+        assert fam.frequencies is not None
+        assert fam.frequencies.has_allele("TH01", "99")
+        assert fam.frequencies.frequency("vWA", "17") == pytest.approx(
+            table.frequency("vWA", "17"), rel=1e-12)
+
+    def test_write_fam__partial_genotype_refused(self) -> None:
+        with pytest.raises(FileFormatError, match="cannot be written to Familias") as info:
+            format_familias([Profile("P", {"TH01": Genotype.partial("6")})])
+
+        assert info.value.problems[0].marker == "TH01"
+
     @settings(max_examples=50, deadline=None)
     @given(table=st.dictionaries(
         st.sampled_from(["D3S1358", "vWA", "Penta E", "TH01", "D21S11"]),

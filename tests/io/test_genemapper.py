@@ -162,6 +162,19 @@ class TestGeneMapperExamples:
         assert result.profiles[0].genotypes["D3S1358"] == Genotype("14", "15")
         assert result.profiles[0].genotypes["AMEL"] == Genotype("X", "Y")
 
+    def test_read__genemarker_hid_interleaved_columns(self) -> None:
+        # GeneMarker HID writes Allele/Size/Height per peak, interleaved (simulated values).
+        text = ("Sample File Name,Sample Name,Panel,Marker,Allele 1,Size 1,Height 1,"
+                "Allele 2,Size 2,Height 2,Allele 3,Size 3,Height 3\r\n"
+                "A01.fsa,REF-7,GlobalFiler,D8S1179,12,140.2,950,14,148.3,900,,,\r\n"
+                "A01.fsa,REF-7,GlobalFiler,Yindel,2,77.1,1200,,,,,,\r\n"
+                "A01.fsa,REF-7,GlobalFiler,AMEL,X,98.5,1300,Y,104.6,1210,,,\r\n")
+        result = _read_text(text)
+
+        assert result.profiles == (Profile("REF-7", {  # type: ignore[attr-defined]
+            "D8S1179": Genotype("12", "14"), "Yindel": Genotype("2", "2"),
+            "AMEL": Genotype("X", "Y")}),)
+
     def test_read__wide_table_with_joined_cells(self) -> None:
         text = "Sample Name,Panel,D3S1358,vWA,AMEL\nA,GF,\"14,15\",17/18,X\nB,GF,16,,X Y\n"
         result = _read_text(text)

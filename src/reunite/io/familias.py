@@ -28,14 +28,16 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reunite.errors import AlleleError, FileFormatError, FrequencyTableError, InputError
-from reunite.genetics.alleles import parse_allele
+from reunite.genetics.alleles import Allele, parse_allele
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.pedigree import Person
-from reunite.io.assembly import ProfileAssembler
+from reunite.genetics.profile import Profile
+from reunite.io.assembly import ProfileAssembler, check_writable_id
 from reunite.io.result import CODE_HEADER, CODE_TRUNCATED, ProblemLog, ReadResult
 from reunite.io.text import Source, load_source
 
@@ -43,11 +45,13 @@ __all__ = [
     "FamiliasFile",
     "FamiliasLocus",
     "FamiliasPedigree",
+    "format_familias",
     "format_familias_frequencies",
     "parse_familias",
     "parse_familias_frequencies",
     "read_familias",
     "read_familias_frequencies",
+    "write_familias",
     "write_familias_frequencies",
 ]
 
@@ -477,6 +481,88 @@ def _dvi_pedigree(
         (fathers if sex == "male" else mothers)[child] = parent
     return FamiliasPedigree(name, tuple(Person(pid, fathers.get(pid), mothers.get(pid), sex)
                                         for pid, sex in sexes.items()), family=family)
+
+
+# --- Writing .fam files ----------------------------------------------------------------
+
+
+def format_familias(
+    profiles: Iterable[Profile], *, frequencies: FrequencyTable | None = None,
+    version: str = "3.2.8",
+) -> str:
+    """A Familias ``.fam`` project with ``profiles`` as persons and no relations.
+
+    The database holds every typed marker: alleles and frequencies from ``frequencies``
+    (alleles of the profiles it lacks get the marker's minimum frequency and the marker is
+    renormalised, the Familias convention), or, without a table, the allele proportions in
+    ``profiles`` themselves. Mutation rates are 0 (model "equal"). Familias has two sexes:
+    a profile whose amelogenin is not male is written as female. Partial genotypes cannot be
+    written (Familias stores two alleles) and raise FileFormatError.
+    """
+    profiles = list(profiles)
+    problems = ProblemLog("<familias output>")
+    observed: dict[str, dict[Allele, int]] = {}
+    for profile in profiles:
+        check_writable_id(profile.id)
+        for marker_name, genotype in profile.genotypes.items():
+            if genotype.is_partial:
+                problems.error("partial-genotype", "a partial genotype cannot be written to "
+                               "a Familias file", sample=profile.id, marker=marker_name,
+                               value=str(genotype))
+            counts = observed.setdefault(marker_name, {})
+            for allele in genotype.alleles:
+                counts[allele] = counts.get(allele, 0) + 1
+    if problems.problems:
+        raise FileFormatError("profiles cannot be written to Familias",
+                              problems=problems.problems)
+    database: dict[str, dict[Allele, float]] = {}
+    table = frequencies.with_unseen_alleles(
+        {m: list(c) for m, c in observed.items()}) if frequencies else None
+    for marker_name, counts in observed.items():
+        if table is not None and marker_name in table:
+            database[marker_name] = dict(table.frequencies(marker_name))
+        else:
+            total = sum(counts.values())
+            database[marker_name] = {a: c / total for a, c in sorted(counts.items())}
+    markers = list(database)
+    index = {m: {a: i for i, a in enumerate(database[m])} for m in markers}
+    out = io.StringIO()
+
+    def put(*values: object) -> None:
+        for value in values:
+            out.write(f"{value}\n")
+
+    put('"Output from Familias, version ' + version + '"', '"Written by reunite"', version,
+        '""', len(profiles))
+    for profile in profiles:
+        typed = list(profile.genotypes.items())
+        put(f'"{profile.id}"', "#FALSE#", -1, "#FALSE#",
+            "#TRUE#" if profile.sex == "male" else "#FALSE#", len(typed))
+        for marker_name, genotype in typed:
+            first, second = genotype.alleles
+            put(index[marker_name][first], index[marker_name][second],
+                markers.index(marker_name))
+    put('"Known relations"', 0, 0, 0, 0)
+    put("#FALSE# (#Databases: 1 ;Theta/Kinship/Fst: 0 )", len(markers), "#TRUE#",
+        f'"{frequencies.name if frequencies else "reunite"}"')
+    for marker_name in markers:
+        alleles = database[marker_name]
+        put(f'"{marker_name}"', 0, 0, 0, 0, len(alleles) + 1, 0.1, 0.1, 0, 0, "#FALSE#", 0)
+        put(f"{len(alleles)}\t(DatabaseSize = 0 , Dropout probability = 0 , "
+            "Minor allele frequency = 0 )")
+        for allele, frequency in alleles.items():
+            put(f'"{allele.text}"', repr(frequency))
+    return out.getvalue()
+
+
+def write_familias(
+    profiles: Iterable[Profile], target: str | Path, *,
+    frequencies: FrequencyTable | None = None,
+) -> None:
+    """Write :func:`format_familias` output to ``target`` (Familias reads it as Latin-1 or
+    UTF-8; reunite writes UTF-8)."""
+    Path(target).write_text(format_familias(profiles, frequencies=frequencies),
+                            encoding="utf-8")
 
 
 # --- Familias frequency databases -----------------------------------------------------

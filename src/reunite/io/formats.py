@@ -18,7 +18,7 @@ from reunite.errors import FileFormatError, InputError, Problem
 from reunite.genetics.profile import Profile
 from reunite.io.cmf import read_cmf, write_cmf
 from reunite.io.detect import detect_format
-from reunite.io.familias import read_familias
+from reunite.io.familias import read_familias, write_familias
 from reunite.io.genemapper import read_genemapper, write_genemapper
 from reunite.io.ped import read_ped, write_ped
 from reunite.io.profile_json import profile_from_json_data, profile_to_json_data
@@ -28,7 +28,7 @@ from reunite.io.text import load_source
 __all__ = ["READ_FORMATS", "WRITE_FORMATS", "read_profiles", "write_profiles"]
 
 READ_FORMATS = ("auto", "cmf", "genemapper", "genemarker", "familias", "ped", "json")
-WRITE_FORMATS = ("cmf", "genemapper", "genemarker", "ped", "json")
+WRITE_FORMATS = ("cmf", "genemapper", "genemarker", "familias", "ped", "json")
 
 
 def read_profiles(
@@ -95,7 +95,7 @@ def write_profiles(
     profiles: Iterable[Profile],
     target: str | Path,
     *,
-    format: Literal["cmf", "genemapper", "genemarker", "ped", "json"],
+    format: Literal["cmf", "genemapper", "genemarker", "familias", "ped", "json"],
     cmf_header: Mapping[str, str] | None = None,
 ) -> None:
     """Write ``profiles`` to ``target`` in ``format``.
@@ -109,6 +109,8 @@ def write_profiles(
         write_genemapper(profiles, target)
     elif format == "ped":
         write_ped(profiles, target)
+    elif format == "familias":
+        write_familias(profiles, target)
     elif format == "json":
         data = [profile_to_json_data(p) for p in profiles]
         Path(target).write_text(json.dumps(data[0] if len(data) == 1 else data, indent=2)
