@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
+from typing import TypeVar
 
 from reunite.errors import ConsentError, Problem
 from reunite.governance.indices import Index, Purpose
@@ -63,6 +65,13 @@ ALWAYS_DUO_TERMS: tuple[str, ...] = (
 )
 GEOGRAPHICAL_RESTRICTION = "DUO:0000022"  # GS: no sharing outside the jurisdiction
 
+_E = TypeVar("_E", bound=Enum)
+
+
+def _as(kind: type[_E], values: Iterable[_E | str]) -> frozenset[_E]:
+    # Already-typed members pass through without the (slow) Enum lookup.
+    return frozenset(v if isinstance(v, kind) else kind(v) for v in values)
+
 
 @dataclass(frozen=True)
 class ConsentScope:
@@ -72,8 +81,8 @@ class ConsentScope:
     purposes: frozenset[Purpose] = frozenset({Purpose.IDENTIFICATION})
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "indices", frozenset(Index(i) for i in self.indices))
-        object.__setattr__(self, "purposes", frozenset(Purpose(p) for p in self.purposes))
+        object.__setattr__(self, "indices", _as(Index, self.indices))
+        object.__setattr__(self, "purposes", _as(Purpose, self.purposes))
 
     def covers(self, index: Index, purpose: Purpose) -> bool:
         """True when both ``index`` and ``purpose`` are in the scope."""
@@ -137,8 +146,8 @@ class LegalOrder:
     kind: str = field(default="legal-order", init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "indices", frozenset(Index(i) for i in self.indices))
-        object.__setattr__(self, "purposes", frozenset(Purpose(p) for p in self.purposes))
+        object.__setattr__(self, "indices", _as(Index, self.indices))
+        object.__setattr__(self, "purposes", _as(Purpose, self.purposes))
 
 
 Basis = Consent | LegalOrder

@@ -12,6 +12,7 @@ inserts; all-or-nothing even if the process is killed mid-way).
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,10 +26,10 @@ from reunite.services.audit_service import AuditEntry, append_audit, checked, re
 from reunite.services.enrolment import (
     EnrolmentTarget,
     basis_from_record,
-    new_id,
+    new_ids,
     profile_to_payload,
 )
-from reunite.storage.crypto import MasterKey, seal
+from reunite.storage.crypto import SEAL_RANDOM_BYTES, MasterKey, seal
 from reunite.storage.records import StoredProfile
 from reunite.storage.repositories import SqlStore
 
@@ -71,6 +72,8 @@ def _import(store: SqlStore, master: MasterKey, actor: Actor, items: Sequence[Im
                                           if i.target.basis_id is not None])
             problems: list[Problem] = []
             stored: list[StoredProfile] = []
+            ids = new_ids(2 * len(items))  # profile ids, then data key ids
+            randomness = os.urandom(SEAL_RANDOM_BYTES * len(items))
             for line, item in enumerate(items, start=1):
                 target = item.target
                 person = people.get(target.person_id)
@@ -90,12 +93,14 @@ def _import(store: SqlStore, master: MasterKey, actor: Actor, items: Sequence[Im
                     problems.append(Problem(decision.reason, source=batch, line=line,
                                             sample=item.profile.id, field="basis_id"))
                     continue
-                profile_id = new_id()
+                profile_id, key_id = ids[line - 1], ids[len(items) + line - 1]
+                start = SEAL_RANDOM_BYTES * (line - 1)
                 stored.append(StoredProfile(
                     profile_id, target.person_id, str(target.basis_id), index.value,
                     target.kit, target.lab, target.frequency_table_hash,
-                    seal(master, key_id=new_id(), record_id=profile_id,
-                         plaintext=profile_to_payload(item.profile)),
+                    seal(master, key_id=key_id, record_id=profile_id,
+                         plaintext=profile_to_payload(item.profile),
+                         randomness=randomness[start:start + SEAL_RANDOM_BYTES]),
                     now, target.sample_id))
             if problems:
                 raise ConsentError(f"batch {batch}: {len(problems)} of {len(items)} items "

@@ -33,6 +33,7 @@ from reunite.config import Settings
 from reunite.errors import ConfigurationError, KeyManagementError
 
 __all__ = [
+    "SEAL_RANDOM_BYTES",
     "MasterKey",
     "Sealed",
     "WrappedKey",
@@ -104,9 +105,22 @@ class Sealed:
     ciphertext: bytes
 
 
-def seal(master: MasterKey, *, key_id: str, record_id: str, plaintext: bytes) -> Sealed:
-    """Encrypt ``plaintext`` for record ``record_id`` under a fresh data key ``key_id``."""
-    randomness = os.urandom(_KEY_BYTES + 2 * _NONCE_BYTES)
+SEAL_RANDOM_BYTES = _KEY_BYTES + 2 * _NONCE_BYTES
+"""Fresh random bytes one :func:`seal` consumes (data key, payload nonce, wrap nonce)."""
+
+
+def seal(master: MasterKey, *, key_id: str, record_id: str, plaintext: bytes,
+         randomness: bytes | None = None) -> Sealed:
+    """Encrypt ``plaintext`` for record ``record_id`` under a fresh data key ``key_id``.
+
+    ``randomness`` lets a batch draw :data:`SEAL_RANDOM_BYTES` per profile from one
+    ``os.urandom`` call; it must never be reused.
+    """
+    if randomness is None:
+        randomness = os.urandom(SEAL_RANDOM_BYTES)
+    elif len(randomness) != SEAL_RANDOM_BYTES:
+        raise KeyManagementError("seal needs fresh randomness of the right length",
+                                 value=len(randomness))
     data_key = randomness[:_KEY_BYTES]
     nonce = randomness[_KEY_BYTES:_KEY_BYTES + _NONCE_BYTES]
     wrap_nonce = randomness[_KEY_BYTES + _NONCE_BYTES:]

@@ -117,9 +117,12 @@ def _bulk_select(session: Session, table: Table, columns: Sequence[str],
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), _BULK_CHUNK):
         chunk = unique[start:start + _BULK_CHUNK]
-        result = connection.exec_driver_sql(f"{head}({', '.join(mark for _ in chunk)})",
-                                            tuple(chunk))
-        rows.extend(tuple(r) for r in result)
+        cursor = connection.connection.cursor()  # the driver's own cursor: no Row objects
+        try:
+            cursor.execute(f"{head}({', '.join(mark for _ in chunk)})", tuple(chunk))
+            rows.extend(cursor.fetchall())
+        finally:
+            cursor.close()
     return rows
 
 
