@@ -24,9 +24,16 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(MAKE) lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# Debian's Chromium (and a CJK font) for the Playwright browser tests; never `playwright install`.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; \
+	else echo "browser-deps: /usr/bin/chromium is missing and this is not root: browser tests will be skipped"; fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

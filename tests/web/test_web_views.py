@@ -8,8 +8,8 @@ import re
 
 from pypdf import PdfReader
 from web_setup import REMAINS_LABEL, lab_file
+from web_world import World, csrf_of
 
-from conftest import World, csrf_of
 from reunite.governance.roles import Actor
 from reunite.report.identification import format_lr
 

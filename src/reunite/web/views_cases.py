@@ -123,7 +123,7 @@ def add_person(request: Request, case: str, label: Annotated[str, Form()] = "",
                         father_id=father, mother_id=mother, relationship=relationship)
     except ReuniteError as exc:
         return _case_page(request, actor, case, status_code=422, form_error=exc)
-    return redirect(f"{state.prefix}/cases/{folder.view.case.reference}#people")
+    return redirect(f"{state.prefix}/cases/{folder.view.case.reference}")
 
 
 def _consent_page(request: Request, actor: Actor, case: str, person_id: str, *,

@@ -94,7 +94,7 @@ def report_html(request: Request, candidate_id: str) -> Response:
     lang = language_of(request)
     return HTMLResponse(render_report_html(report, Translator(lang), lang=lang), headers={
         "Content-Disposition":
-            f'attachment; filename="identification-{report.case_reference}.html"'})
+            f'inline; filename="identification-{report.case_reference}.html"'})
 
 
 @router.get("/candidates/{candidate_id}/report.pdf", name="web_report_pdf")
