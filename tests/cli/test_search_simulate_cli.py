@@ -95,3 +95,26 @@ def test_bad_family_file_names_the_file(files: dict[str, Path], tmp_path: Path) 
     assert result.returncode == 2
     assert "bad.json" in result.stderr
     assert "missing_person" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_scheduler_gives_the_same_answer(files: dict[str, Path]) -> None:
+    distributed = pytest.importorskip("distributed")
+    args = ("search", "direct", str(files["missing"]), str(files["remains"]),
+            str(files["missing"]), "--freqs", str(files["freqs"]), "--json",
+            "--min-shared", "6", "--stringency", "low", "--max-mismatch", "2")
+    local = run(*args)
+    # TCP (not in-process comms) so the CLI subprocess can reach the scheduler.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        sharded = run(*args, "--scheduler", cluster.scheduler_address)
+
+    assert local.returncode == 0, local.stderr
+    assert sharded.returncode == 0, sharded.stderr
+    hits = [[h["profile_id"] for h in r["hits"]] for r in json.loads(local.stdout)]
+    assert hits == [[h["profile_id"] for h in r["hits"]] for r in json.loads(sharded.stdout)]
+    assert len(hits[0]) >= 1
