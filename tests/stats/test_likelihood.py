@@ -233,3 +233,46 @@ class TestInvariants:
         # each): (½·½)² = 1/16, times the parents' genotype probabilities.
         parents = (2 * 0.1 * 0.2) * (2 * 0.3 * 0.4)
         assert math.isclose(got, parents / 16, rel_tol=1e-13)
+
+
+class TestBatchedMarkers:
+    @settings(max_examples=30, deadline=None)
+    @given(st.integers(0, 2**31 - 1))
+    def test_batched_equals_one_by_one(self, seed: int) -> None:
+        from reunite.stats.likelihood import batch_log_likelihoods, encoded_log_likelihood
+
+        rng = np.random.default_rng(seed)
+        ped = nuclear_family(("A", "B"), child_sexes=["male", "female"]).add_child(
+            "C", "A", "MO")
+        fidx = np.asarray(ped.fidx, dtype=np.intp)
+        midx = np.asarray(ped.midx, dtype=np.intp)
+        markers = []
+        codes = []
+        for k in range(8):
+            n = int(rng.integers(2, 7))
+            freqs = rng.dirichlet(np.ones(n))
+            mutation = None
+            if k % 3 == 0:
+                mat = mutation_matrix(MutationSpec("equal", rate=0.01), [str(i) for i in
+                                                                         range(n)], freqs)
+                mutation = MutationModel(female=mat, male=mat)
+            markers.append(KinshipMarker(f"M{k}", tuple(str(i) for i in range(n)), freqs,
+                                         mutation))
+            if k % 2 == 0:
+                # Same typed pattern (FA, A, C fully typed): these markers are batched.
+                c = rng.integers(0, n, size=(len(ped), 2)).astype(np.intp)
+                c[[ped.index["MO"], ped.index["B"]]] = -1
+            else:
+                c = rng.integers(-1, n, size=(len(ped), 2)).astype(np.intp)
+                c[rng.random(len(ped)) < 0.3] = -1
+            codes.append(c)
+
+        batched = batch_log_likelihoods(fidx, midx, codes, markers)
+        single = [encoded_log_likelihood(fidx, midx, c, m.frequencies, m.mutation)
+                  for c, m in zip(codes, markers, strict=True)]
+
+        for got, want in zip(batched, single, strict=True):
+            if want == -math.inf:
+                assert got == -math.inf
+            else:
+                assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,16 +152,8 @@ def encoded_log_likelihood(
     n_full = freqs.size
     female, male, freqs, codes = _working_alphabet(codes, freqs, mutation)
     if theta == 0.0:
-        person_freqs = None
-        total = float(freqs.sum())
-        if freqs.size == n_full and total != 1.0:
-            n_children = np.bincount(np.concatenate([fidx[fidx >= 0], midx[midx >= 0]]),
-                                     minlength=fidx.size)
-            single = [k for k in range(fidx.size)
-                      if fidx[k] < 0 and n_children[k] == 1 and (codes[k] < 0).all()]
-            if single:
-                normalised = freqs / total
-                person_freqs = dict.fromkeys(single, normalised)
+        single = _single_child_founders(fidx, midx, codes, freqs, n_full)
+        person_freqs = dict.fromkeys(single, freqs / float(freqs.sum())) if single else None
         return _peeling.log_likelihood(fidx, midx, codes, freqs, female, male,
                                        person_freqs=person_freqs)
     founder_vars, domains = _founder_items(fidx, codes)
@@ -177,6 +170,103 @@ def encoded_log_likelihood(
     top = max(logs)
     total = sum(w * math.exp(ll - top) for ll, w in zip(logs, weights, strict=True))
     return top + math.log(total) if total > 0 else -math.inf
+
+
+def _single_child_founders(fidx: NDArray[np.intp], midx: NDArray[np.intp],
+                           codes: NDArray[np.intp], freqs: NDArray[np.float64],
+                           n_full: int) -> list[int]:
+    """Untyped founders with one child, on an unlumped table not summing to exactly 1.
+
+    pedprobr samples such a founder's transmitted allele directly, so its other allele
+    sums to exactly 1; the engine matches that by normalising one of its two priors.
+    """
+    if freqs.size != n_full or float(freqs.sum()) == 1.0:
+        return []
+    n_children = np.bincount(np.concatenate([fidx[fidx >= 0], midx[midx >= 0]]),
+                             minlength=fidx.size)
+    return [k for k in range(fidx.size)
+            if fidx[k] < 0 and n_children[k] == 1 and (codes[k] < 0).all()]
+
+
+_BATCH_MAX_ALLELES = 8
+
+
+def batch_log_likelihoods(
+    fidx: NDArray[np.intp],
+    midx: NDArray[np.intp],
+    codes: Sequence[NDArray[np.intp]],
+    markers: Sequence[KinshipMarker],
+) -> list[float]:
+    """θ = 0 log-likelihoods of several markers on one pedigree, batched.
+
+    Each marker is pruned and lumped as in :func:`encoded_log_likelihood`; markers whose
+    reduced problems share a structure (kept persons, which are fully typed) are padded
+    to a common alphabet size and eliminated together
+    (:func:`reunite.stats._peeling.log_likelihood_batch`). Equal to the per-marker
+    computation (tested).
+    """
+    results = [0.0] * len(markers)
+    groups: dict[tuple[tuple[int, ...], tuple[bool, ...]], list[tuple[int, Any]]] = {}
+    for i, (marker, c) in enumerate(zip(markers, codes, strict=True)):
+        f, m, cc, kept = _prune_kept(fidx, midx, c)
+        if f.size == 0:
+            continue
+        n_full = marker.frequencies.size
+        female, male, freqs, cc = _working_alphabet(cc, marker.frequencies, marker.mutation)
+        single = _single_child_founders(f, m, cc, freqs, n_full)
+        typed_now: list[bool] = np.asarray((cc >= 0).all(axis=1), dtype=bool).tolist()
+        # Batching pays on small (lumped) alphabets, where per-call overhead dominates;
+        # large unlumpable alphabets (stepwise) are faster one by one without padding.
+        key = (kept, tuple(typed_now)) if freqs.size <= _BATCH_MAX_ALLELES else ((i,), ())
+        groups.setdefault(key, []).append((i, (f, m, cc, freqs, female, male, single)))
+    for key, members in groups.items():
+        typed = key[1]
+        if len(members) == 1:
+            i, (f, m, cc, freqs, female, male, single) = members[0]
+            person_freqs = dict.fromkeys(single, freqs / float(freqs.sum())) if single else None
+            results[i] = _peeling.log_likelihood(f, m, cc, freqs, female, male,
+                                                 person_freqs=person_freqs)
+            continue
+        f, m = members[0][1][0], members[0][1][1]
+        n_max = max(item[3].size for _, item in members)
+        b = len(members)
+        all_codes = np.stack([item[2] for _, item in members])
+        all_freqs = np.zeros((b, n_max))
+        alt = np.zeros((b, n_max))
+        alt_mask = np.zeros((b, f.size), dtype=bool)
+        fem = np.broadcast_to(np.eye(n_max), (b, n_max, n_max)).copy()
+        mal = fem.copy()
+        for row, (_, (_, _, _, freqs, female, male, single)) in enumerate(members):
+            n = freqs.size
+            all_freqs[row, :n] = freqs
+            alt[row, :n] = freqs / float(freqs.sum())
+            alt_mask[row, single] = True
+            fem[row, :n, :n] = female
+            mal[row, :n, :n] = male
+        logs = _peeling.log_likelihood_batch(
+            f, m, np.array(typed), all_codes, all_freqs, fem, mal,
+            alt_freqs=alt, alt_mask=alt_mask)
+        for row, (i, _) in enumerate(members):
+            results[i] = float(logs[row])
+    return results
+
+
+def _prune_kept(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.intp]
+                ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp],
+                           tuple[int, ...]]:
+    """:func:`_prune`, also returning the kept persons' original indices."""
+    keep: NDArray[np.bool_] = np.array((codes >= 0).any(axis=1), dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for k in np.flatnonzero(keep):
+            for parent in (fidx[k], midx[k]):
+                if parent >= 0 and not keep[parent]:
+                    keep[parent] = True
+                    changed = True
+    kept = tuple(int(k) for k in np.flatnonzero(keep))
+    f, m, c, _ = _prune(fidx, midx, codes)
+    return f, m, c, kept
 
 
 def encoded_log_marginal(

@@ -25,10 +25,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.provenance import Provenance, make_provenance
-from reunite.stats.likelihood import Genotype, KinshipMarker, pedigree_log_likelihood
+from reunite.stats.likelihood import (
+    Genotype,
+    KinshipMarker,
+    batch_log_likelihoods,
+    pedigree_log_likelihood,
+)
 
 __all__ = ["Inconsistency", "LRResult", "kinship_lr"]
 
@@ -187,14 +194,35 @@ def kinship_lr(
                             f"{h.name!r}", field="hypotheses", value=missing[0], case=case_id)
     logs: dict[str, dict[str, float]] = {h.name: {} for h in hypotheses}
     problems: list[Inconsistency] = []
-    for marker in markers:
-        marker_genotypes = {p: genotypes[p].get(marker.name) for p in typed}
+    if theta == 0.0:
+        # All markers of a hypothesis at once (batched elimination; same numbers).
         for h in hypotheses:
-            ll = pedigree_log_likelihood(h.pedigree, marker_genotypes, marker, theta=theta)
-            logs[h.name][marker.name] = ll
-            if ll == -math.inf and find_inconsistencies:
-                problems.append(Inconsistency(h.name, marker.name, _implicated(
-                    h, marker, marker_genotypes, theta)))
+            ped = h.pedigree
+            fidx = np.asarray(ped.fidx, dtype=np.intp)
+            midx = np.asarray(ped.midx, dtype=np.intp)
+            all_codes = []
+            for marker in markers:
+                codes = np.full((len(ped), 2), -1, dtype=np.intp)
+                for p in typed:
+                    codes[ped.index[p]] = marker.encode(genotypes[p].get(marker.name),
+                                                        person=p)
+                all_codes.append(codes)
+            values = batch_log_likelihoods(fidx, midx, all_codes, markers)
+            for marker, ll in zip(markers, values, strict=True):
+                logs[h.name][marker.name] = ll
+    else:
+        for marker in markers:
+            marker_genotypes = {p: genotypes[p].get(marker.name) for p in typed}
+            for h in hypotheses:
+                logs[h.name][marker.name] = pedigree_log_likelihood(
+                    h.pedigree, marker_genotypes, marker, theta=theta)
+    if find_inconsistencies:
+        for marker in markers:
+            marker_genotypes = {p: genotypes[p].get(marker.name) for p in typed}
+            for h in hypotheses:
+                if logs[h.name][marker.name] == -math.inf:
+                    problems.append(Inconsistency(h.name, marker.name, _implicated(
+                        h, marker, marker_genotypes, theta)))
     params: dict[str, Any] = {
         "theta": theta,
         "hypotheses": tuple(names),
