@@ -11,15 +11,16 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from reunite.config import Settings, get_settings
-from reunite.governance.roles import Actor
-from reunite.services.auth import authenticate
-from reunite.services.workflow import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from reunite.governance.roles import Actor
+    from reunite.services.workflow import Workspace
 
 __all__ = ["DataDirOption", "JsonOption", "UserOption", "console", "emit", "login",
            "settings_for", "workspace_for"]
@@ -42,11 +43,17 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 def workspace_for(data_dir: Path | None) -> Workspace:
     """Open the installation in the data directory."""
+    # Imported here: the services pull in numpy, numba and SQLAlchemy, and every command
+    # module is imported at start-up, so `reunite --help` would pay for them.
+    from reunite.services.workflow import open_workspace
+
     return open_workspace(settings_for(data_dir))
 
 
 def login(workspace: Workspace, user: str | None) -> Actor:
     """Authenticate the acting user (see the module docstring)."""
+    from reunite.services.auth import authenticate
+
     name = user or os.environ.get("REUNITE_USER")
     if not name:
         name = typer.prompt("user")

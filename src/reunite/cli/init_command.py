@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from reunite.cli._session import DataDirOption, JsonOption, emit, settings_for
-from reunite.services import auth
-from reunite.services.workflow import prepare_data_dir
 
 __all__ = ["init", "register"]
 
@@ -36,6 +34,8 @@ def init(
     comes from $REUNITE_ADMIN_PASSWORD or a hidden prompt. Running init again upgrades
     the schema and keeps existing keys and users.
     """
+    from reunite.services import auth  # lazy: keeps `reunite --help` fast
+    from reunite.services.workflow import prepare_data_dir  # lazy: keeps `reunite --help` fast
     settings = settings_for(data_dir)
     store, _, created = prepare_data_dir(settings, frequencies=frequencies,
                                          population=population)

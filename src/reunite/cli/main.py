@@ -22,6 +22,8 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 COMMAND_MODULES: tuple[str, ...] = (
     "reunite.cli.rmp_command",
     "reunite.cli.init_command", "reunite.cli.user_command", "reunite.cli.serve_command",
+    "reunite.cli.case_command", "reunite.cli.enrol_command", "reunite.cli.search_db_command",
+    "reunite.cli.candidates_command", "reunite.cli.review_command", "reunite.cli.withdraw_command",
     "reunite.cli.db_command", "reunite.cli.keys_command", "reunite.cli.audit_command",
     "reunite.cli.demo_command",
     "reunite.cli.lr_command",

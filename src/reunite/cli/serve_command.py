@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from reunite.api.app import create_app
 from reunite.cli._session import DataDirOption, settings_for
 
 __all__ = ["register", "serve"]
@@ -36,6 +35,7 @@ def serve(
     SQLite in the data directory by default; PostgreSQL when REUNITE_DATABASE_URL is set,
     e.g. postgresql://reunite@db/reunite. Request bodies are never logged.
     """
+    from reunite.api.app import create_app  # lazy: keeps `reunite --help` fast
     settings = settings_for(data_dir)
     settings = replace(settings, host=host or settings.host, port=port or settings.port,
                        scheduler=scheduler or settings.scheduler)

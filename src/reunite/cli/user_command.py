@@ -9,7 +9,6 @@ import typer
 
 from reunite.cli._session import DataDirOption, JsonOption, UserOption, emit, login, workspace_for
 from reunite.governance.roles import Role
-from reunite.services import auth
 
 __all__ = ["register", "user_app"]
 
@@ -35,6 +34,7 @@ def add(
 
     The new password comes from $REUNITE_NEW_PASSWORD or a hidden prompt.
     """
+    from reunite.services import auth  # lazy: keeps `reunite --help` fast
     workspace = workspace_for(data_dir)
     try:
         actor = login(workspace, user)
@@ -62,6 +62,7 @@ def token(
 
         REUNITE_USER=admin reunite user token genemapper-1 --role lab-analyst
     """
+    from reunite.services import auth  # lazy: keeps `reunite --help` fast
     workspace = workspace_for(data_dir)
     try:
         actor = login(workspace, user)

@@ -63,9 +63,16 @@ MIN_PASSWORD_LENGTH = 10
 API_TOKEN_PREFIX = "rnt_"
 _API_USER = "api:"
 _HASHER = PasswordHasher()
-# A fixed hash to verify against when the user does not exist, so a wrong user name costs
-# the same time as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = _HASHER.hash("reunite-no-such-user")
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    # A fixed hash to verify against when the user does not exist, so a wrong user name
+    # costs the same time as a wrong password (no user enumeration by timing). Made on
+    # first use: hashing at import would slow every command start.
+    if not _dummy:
+        _dummy.append(_HASHER.hash("reunite-no-such-user"))
+    return _dummy[0]
 
 
 def hash_password(password: str) -> str:
@@ -150,7 +157,7 @@ def authenticate(store: SqlStore, username: str, password: str) -> Actor:
     except NotFoundError:
         user = None
     if user is None or username.startswith(_API_USER):
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         raise AuthenticationError("unknown user or wrong password", field="username")
     if not verify_password(user.password_hash, password) or not user.active:
         raise AuthenticationError("unknown user or wrong password", field="username")
