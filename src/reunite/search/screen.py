@@ -9,11 +9,12 @@ family (H2) is, marker by marker and with θ = 0,
 
 where ``P(x_m | family)`` is the distribution of the missing person's genotype given the
 typed relatives (mutation included) and ``P(x_m)`` the Hardy–Weinberg genotype
-probability. Both depend only on the family, so they are computed once per marker and
+probability. Both depend only on the family, so they are computed once per marker
+(:func:`reunite.stats.missing_person.missing_person_genotype_table`) and laid out by
 genotype code (:func:`family_log_lr_table`); every candidate is then scored by
 ``Σ_m log LR_m(code_m)`` in one pass of table look-ups (untyped markers add 0). The top
 ``k`` and everything above ``threshold`` survive and are re-scored with the exact engine
-(:func:`reunite.stats.lr.kinship_lr` on the two hypotheses), so the reported LRs are exact;
+(:func:`reunite.stats.missing_person.missing_person_lr`), so the reported LRs are exact;
 the screening score is reported beside them.
 
 Frequencies: the marker's table alleles, plus every allele of the index and of the
@@ -37,16 +38,15 @@ import numpy.typing as npt
 from reunite.errors import CaseError, InputError
 from reunite.genetics.alleles import parse_allele
 from reunite.genetics.frequencies import FrequencyTable
-from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.markers import get_marker, is_known_marker
-from reunite.genetics.pedigree import Pedigree, singletons
+from reunite.genetics.pedigree import Pedigree
 from reunite.provenance import Provenance, make_provenance
 from reunite.search._kernels import ScoringBackend, resolve_backend
 from reunite.search.encode import code_to_pair
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.policy import SearchPolicy, enforce_policy
-from reunite.stats.likelihood import KinshipMarker, pedigree_log_likelihood
-from reunite.stats.lr import kinship_lr
+from reunite.stats.likelihood import KinshipMarker
+from reunite.stats.missing_person import missing_person_genotype_table, missing_person_lr
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
 
 __all__ = [
@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 _LN10 = math.log(10.0)
-_PLACEHOLDER = "__missing_person_slot__"
+_POI = "__candidate__"
 
 Texts = Mapping[str, Sequence[str]]
 
@@ -194,29 +194,30 @@ def family_log_lr_table(
     markers are 0; an impossible genotype (an exclusion) is ``-inf``.
     """
     table = np.zeros((matrix.n_markers, matrix.table_width), dtype=np.float64)
-    for m, marker in enumerate(markers):
-        if marker is None:
-            continue
-        refs = {
-            person: _genotype(genotypes.get(marker.name))
-            for person, genotypes in family.references.items()
-        }
-        refs = {p: g for p, g in refs.items() if g is not None}
-        base = pedigree_log_likelihood(family.pedigree, refs, marker)
-        if base == -math.inf:
-            raise CaseError("the family's references are impossible on its pedigree",
-                            case=family.family_id, marker=marker.name)
-        ci, cj = matrix.allele_pairs(m)
-        dictionary = matrix.alleles(m)
-        p = marker.frequencies
-        for code in range(1, ci.size):
-            a, b = dictionary[ci[code]], dictionary[cj[code]]
-            genotypes = dict(refs)
-            genotypes[family.missing_person] = (a, b)
-            joint = pedigree_log_likelihood(family.pedigree, genotypes, marker)
-            pa, pb = p[marker.index[a]], p[marker.index[b]]
-            hw = pa * pa if a == b else 2.0 * pa * pb
-            table[m, code] = joint - base - math.log(hw)
+    used = [(m, marker) for m, marker in enumerate(markers) if marker is not None]
+    if not used:
+        return table
+    references = {
+        person: {marker.name: _genotype(genotypes.get(marker.name)) for _, marker in used}
+        for person, genotypes in family.references.items()
+    }
+    try:
+        genotype_table = missing_person_genotype_table(
+            family.pedigree, family.missing_person, references, [k for _, k in used])
+    except CaseError as exc:
+        raise CaseError("the family's references are impossible on its pedigree",
+                        case=family.family_id, marker=exc.marker) from exc
+    with np.errstate(divide="ignore"):
+        for (m, marker), fam, unrel in zip(used, genotype_table.family,
+                                           genotype_table.unrelated, strict=True):
+            # Matrix codes -> the marker's allele indices -> the table's genotype_index.
+            lookup = np.array([marker.index[a] for a in matrix.alleles(m)], dtype=np.int64)
+            ci, cj = matrix.allele_pairs(m)
+            i, j = lookup[ci[1:]], lookup[cj[1:]]
+            lo, hi = np.minimum(i, j), np.maximum(i, j)
+            n = marker.n_alleles
+            position = lo * (2 * n - lo + 1) // 2 + (hi - lo)
+            table[m, 1 : 1 + position.size] = np.log(fam[position]) - np.log(unrel[position])
     return table
 
 
@@ -296,22 +297,16 @@ def exact_missing_person_lr(
     markers: Sequence[KinshipMarker | None],
 ) -> tuple[float | None, dict[str, float]]:
     """Exact ``log10 LR`` (None for LR 0) and per-marker log10 LRs of ``candidate`` being
-    the missing person, by :func:`reunite.stats.lr.kinship_lr` on the two hypotheses:
-    H1 the candidate in the missing person's place; H2 the candidate unrelated (the
-    missing person's place left untyped)."""
+    the missing person, by :func:`reunite.stats.missing_person.missing_person_lr` (H1 the
+    candidate in the missing person's place; H2 the candidate unrelated)."""
     used = [m for m in markers if m is not None]
-    h1 = Hypothesis("missing person", family.pedigree)
-    h2 = Hypothesis(
-        "unrelated",
-        family.pedigree.relabel({family.missing_person: _PLACEHOLDER})
-        | singletons(family.missing_person),
-    )
-    genotypes: dict[str, dict[str, tuple[str, str] | None]] = {
+    references = {
         person: {m.name: _genotype(g.get(m.name)) for m in used}
         for person, g in family.references.items()
     }
-    genotypes[family.missing_person] = {m.name: _genotype(candidate.get(m.name)) for m in used}
-    result = kinship_lr([h1, h2], used, genotypes, find_inconsistencies=False)
+    poi = {m.name: _genotype(candidate.get(m.name)) for m in used}
+    result = missing_person_lr(family.pedigree, family.missing_person, poi, references, used,
+                               poi_id=_POI)
     per_marker = {m: v / _LN10 for m, v in result.log_lr_per_marker().items()}
     return result.log10_total_lr(), per_marker
 
