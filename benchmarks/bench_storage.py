@@ -51,7 +51,7 @@ def make_items(store: SqlStore, n: int, seed: int) -> list[ImportItem]:
               for i in range(n)]
     bases = [basis_to_record(consent, basis_id=new_id(), person_id=p.id) for p in people]
     with store.transaction() as repos:
-        repos.cases.add_case(CaseRecord(case_id, f"MP-{case_id[:8]}", date(2026, 1, 1)))
+        repos.cases.add_case(CaseRecord(case_id, f"MP-{case_id[-12:]}", date(2026, 1, 1)))
         repos.cases.add_people(people)
         repos.bases.add_many(bases)
     rng = random.Random(seed)
