@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REUNITE = str(Path(sys.executable).parent / "reunite")
+PASSWORD = "import-cli-password"
 
 # Simulated genotypes.
 CLEAN = ("Sample Name\tMarker\tAllele 1\tAllele 2\n"
@@ -94,11 +97,51 @@ class TestImportCli:
         assert report["problems"][0]["code"] == "encoding"
         assert report["problems"][0]["line"] == 2
 
-    def test_without_dry_run__stores_nothing_and_says_why(self, clean: Path) -> None:
-        done = run("import", str(clean))
+    def test_dry_run__named_encoding(self, tmp_path: Path) -> None:
+        path = tmp_path / "cp1252.txt"
+        path.write_bytes("Sample Name\tMarker\tAllele 1\nSøren\tvWA\t14\n".encode("cp1252"))
+        done = run("import", "--dry-run", "--json", "--encoding", "cp1252", str(path))
 
-        assert done.returncode == 2
-        assert "database import is not yet available" in done.stderr
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["importable"] == ["Søren"]
+
+    def test_without_dry_run__stores_for_named_people(self, tmp_path: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
+        env.update({"REUNITE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200",
+                    "REUNITE_ADMIN_PASSWORD": PASSWORD, "REUNITE_NEW_PASSWORD": PASSWORD,
+                    "REUNITE_PASSWORD": PASSWORD})
+
+        def cli(*args: str, user: str | None = None, code: int = 0) -> Any:
+            done = subprocess.run([REUNITE, *args, "--json"], capture_output=True, text=True,
+                                  timeout=300, check=False,
+                                  env={**env, **({"REUNITE_USER": user} if user else {})})
+            assert done.returncode == code, (args, done.stdout, done.stderr)
+            return json.loads(done.stdout) if code == 0 else done
+
+        table = tmp_path / "table.csv"
+        table.write_text("marker,allele,frequency\n" + "".join(
+            f"{m},{a},0.125\n" for m in ("D3S1358", "vWA", "TH01")
+            for a in ("9.3", "14", "15", "16", "17", "18", "OL", "13")))
+        cli("init", "-f", str(table))
+        cli("user", "add", "cw", "--role", "case-worker", user="admin")
+        cli("user", "add", "lab", "--role", "lab-analyst", user="admin")
+        cli("case", "open", "MP-9", "--missing-since", "2025-03-01", user="cw")
+        for label in ("S1", "S2"):
+            person = cli("case", "add-person", "MP-9", label, user="cw")
+            cli("case", "consent", person["id"], "--signed-by", "form 9", "--signed-on",
+                "2026-01-02", "--retention-until", "2036-01-02", "--review-on",
+                "2027-01-02", user="cw")
+        plate = tmp_path / "plate.txt"
+        plate.write_text(CLEAN.replace("S1\t", "MP-9/S1\t").replace("S2\t", "MP-9/S2\t"))
+        stranger = tmp_path / "stranger.txt"
+        stranger.write_text(CLEAN)
+
+        refused = cli("import", str(stranger), user="lab", code=2)
+        done = cli("import", str(plate), "--kit", "GlobalFiler", user="lab")
+
+        assert "names no enrolled person" in refused.stderr
+        assert done["imported"] == 2
+        assert set(done["profile_ids"]) == {"MP-9/S1", "MP-9/S2"}
 
     def test_unknown_format_option(self, clean: Path) -> None:
         done = run("import", "--dry-run", "--format", "xls", str(clean))

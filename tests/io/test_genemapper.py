@@ -217,6 +217,17 @@ class TestGeneMapperEncodings:
         assert info.value.line == 6
         assert info.value.value == b"\xf8ren"
 
+    def test_read__named_encoding_is_applied_strictly(self) -> None:
+        data = SIMULATED.replace("S2", "Søren").encode("cp1252")
+        result = read_genemapper(data, encoding="cp1252")
+
+        assert [p.id for p in result.profiles] == ["S1", "Søren"]
+        with pytest.raises(FileFormatError, match="not ascii text") as info:
+            read_genemapper(data, encoding="ascii")
+        assert info.value.line == 6
+        with pytest.raises(FileFormatError, match="unknown encoding"):
+            read_genemapper(data, encoding="klingon")
+
     def test_read__utf16_bom_with_odd_byte_count_is_truncated(self) -> None:
         data = codecs.BOM_UTF16_LE + SIMULATED.encode("utf-16-le")[:-1]
         with pytest.raises(FileFormatError, match="byte-order mark says utf-16-le"):
@@ -312,6 +323,8 @@ class TestGeneMapperErrors:
             _read_text("Name\tMarker\tAllele 1\nS1\tD3S1358\t14\n", skip_bad=True)
         with pytest.raises(FileFormatError, match="empty"):
             _read_text("", skip_bad=True)
+        with pytest.raises(FileFormatError, match="no header row"):
+            _read_text('"\n')  # found by the fuzz test: text without a single cell
         with pytest.raises(FileFormatError, match="no allele columns"):
             _read_text("Sample Name\tMarker\tFoo\nS1\tD3S1358\t14\n")
 

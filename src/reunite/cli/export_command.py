@@ -38,6 +38,8 @@ def export(
     submitted_by: Annotated[str | None, typer.Option(help="CMF: SUBMITBYUSERID.")] = None,
     kit: Annotated[str | None, typer.Option(help="CMF: KIT (a CODIS kit name).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    encoding: Annotated[str | None, typer.Option(
+        help="Encoding of a text INPUT without a byte-order mark (default UTF-8).")] = None,
 ) -> None:
     """Convert the profiles of a lab file to another format.
 
@@ -51,7 +53,7 @@ def export(
     if out.exists() and not force:
         raise InputError("the output file exists (use --force to overwrite)",
                          source=str(out))
-    result = read_profiles(source, format=source_format, skip_bad=skip_bad)
+    result = read_profiles(source, format=source_format, skip_bad=skip_bad, encoding=encoding)
     header = {k: v for k, v in {"categories": category, "source_lab": source_lab,
                                  "destination_ori": destination_ori,
                                  "submitted_by": submitted_by, "kit": kit}.items() if v}

@@ -164,10 +164,10 @@ def _unquote(text: str) -> str:
 
 def read_familias(
     source: str | Path | bytes, *, skip_bad: bool = False, allow_unknown_markers: bool = False,
-    name: str | None = None,
+    name: str | None = None, encoding: str | None = None,
 ) -> FamiliasFile:
     """Read a Familias ``.fam`` file (path or bytes); see the module docstring."""
-    return parse_familias(load_source(source, name=name), skip_bad=skip_bad,
+    return parse_familias(load_source(source, name=name, encoding=encoding), skip_bad=skip_bad,
                           allow_unknown_markers=allow_unknown_markers)
 
 
@@ -569,14 +569,14 @@ def write_familias(
 
 
 def read_familias_frequencies(
-    source: str | Path | bytes, *, name: str | None = None
+    source: str | Path | bytes, *, name: str | None = None, encoding: str | None = None
 ) -> FrequencyTable:
     """Read a Familias frequency database (``marker`` line, ``allele<TAB>frequency`` lines).
 
     The table is named after the file; markers whose frequencies do not sum to 1 are
     renormalised by :class:`FrequencyTable` (and listed in ``renormalised``).
     """
-    return parse_familias_frequencies(load_source(source, name=name))
+    return parse_familias_frequencies(load_source(source, name=name, encoding=encoding))
 
 
 def parse_familias_frequencies(source: Source) -> FrequencyTable:

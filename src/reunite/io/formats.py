@@ -37,21 +37,32 @@ def read_profiles(
     format: str = "auto",
     skip_bad: bool = False,
     allow_unknown_markers: bool = False,
+    encoding: str | None = None,
+    unidentified_index: str = "unidentified-remains",
 ) -> ReadResult:
-    """Read every profile of a lab file; see each format's module for the rules."""
+    """Read every profile of a lab file; see each format's module for the rules.
+
+    ``encoding`` names the encoding of a text file without a byte-order mark (default:
+    UTF-8); CMF XML declares its own. ``unidentified_index`` is where CMF *Unidentified
+    Person* specimens go.
+    """
     if format not in READ_FORMATS:
         raise FileFormatError(f"unknown format (one of {', '.join(READ_FORMATS)})",
                               field="format", value=format)
     chosen = detect_format(source) if format == "auto" else format
     unknown = allow_unknown_markers
     if chosen == "cmf":
-        return read_cmf(source, skip_bad=skip_bad, allow_unknown_markers=unknown)
+        return read_cmf(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
+                        unidentified_index=unidentified_index)
     if chosen in {"genemapper", "genemarker"}:
-        return read_genemapper(source, skip_bad=skip_bad, allow_unknown_markers=unknown)
+        return read_genemapper(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
+                               encoding=encoding)
     if chosen == "familias":
-        return read_familias(source, skip_bad=skip_bad, allow_unknown_markers=unknown).result
+        return read_familias(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
+                             encoding=encoding).result
     if chosen == "ped":
-        return read_ped(source, skip_bad=skip_bad, allow_unknown_markers=unknown).result
+        return read_ped(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
+                        encoding=encoding).result
     return _read_json(source, skip_bad=skip_bad, allow_unknown_markers=allow_unknown_markers)
 
 

@@ -68,7 +68,7 @@ def read_genemapper(
     *,
     skip_bad: bool = False,
     allow_unknown_markers: bool = False,
-    name: str | None = None,
+    name: str | None = None, encoding: str | None = None,
 ) -> ReadResult:
     """Read a GeneMapper ID-X / GeneMarker HID genotypes table (path or bytes).
 
@@ -77,7 +77,7 @@ def read_genemapper(
     ``skip_bad`` is true and only some samples are bad: they are then listed in
     ``ReadResult.skipped``.
     """
-    return parse_genemapper(load_source(source, name=name), skip_bad=skip_bad,
+    return parse_genemapper(load_source(source, name=name, encoding=encoding), skip_bad=skip_bad,
                             allow_unknown_markers=allow_unknown_markers)
 
 
@@ -98,7 +98,10 @@ def parse_genemapper(
         raise FileFormatError("the file is empty", source=source.name, code=CODE_HEADER)
     delimiter = sniff_delimiter(lines[first])
     rows = table_rows(text, source=source.name, delimiter=delimiter, lines=lines)
-    header_row = next(rows)
+    header_row = next(rows, None)
+    if header_row is None:  # e.g. a lone quote: text, but no cell
+        raise FileFormatError("the file has no header row", source=source.name,
+                              code=CODE_HEADER)
     keys = [_key(h) for h in header_row.cells]
     sample_col = next((keys.index(k) for k in _SAMPLE_HEADERS if k in keys), None)
     if sample_col is None:

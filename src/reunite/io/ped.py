@@ -55,10 +55,10 @@ class PedFile:
 
 def read_ped(
     source: str | Path | bytes, *, skip_bad: bool = False, allow_unknown_markers: bool = False,
-    name: str | None = None,
+    name: str | None = None, encoding: str | None = None,
 ) -> PedFile:
     """Read a pedtools/forrel ped file (path or bytes); see the module docstring."""
-    return parse_ped(load_source(source, name=name), skip_bad=skip_bad,
+    return parse_ped(load_source(source, name=name, encoding=encoding), skip_bad=skip_bad,
                      allow_unknown_markers=allow_unknown_markers)
 
 

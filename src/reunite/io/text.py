@@ -38,16 +38,32 @@ class Source:
     text: str
 
 
-def decode_text(data: bytes, *, source: str) -> str:
-    """Text of ``data``: BOM-marked UTF-8/16/32, else strict UTF-8; errors name the line."""
-    for bom, encoding in _BOMS:
+def decode_text(data: bytes, *, source: str, encoding: str | None = None) -> str:
+    """Text of ``data``: BOM-marked UTF-8/16/32, else strict UTF-8; errors name the line.
+
+    ``encoding`` (e.g. ``cp1252`` for files Familias wrote on Windows) is the user saying
+    which encoding a file without a BOM has; it is applied strictly, never guessed.
+    """
+    if encoding is not None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                                      codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode(encoding)
+        except LookupError as exc:
+            raise FileFormatError("unknown encoding name", source=source, field="encoding",
+                                  value=encoding, code=CODE_ENCODING) from exc
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise FileFormatError(f"not {encoding} text", source=source, line=line,
+                                  value=data[exc.start:exc.start + 4],
+                                  code=CODE_ENCODING) from exc
+    for bom, encoding_name in _BOMS:
         if data.startswith(bom):
             body = data[len(bom):]
             try:
-                return body.decode(encoding)
+                return body.decode(encoding_name)
             except UnicodeDecodeError as exc:
                 raise FileFormatError(
-                    f"the byte-order mark says {encoding} but the bytes are not "
+                    f"the byte-order mark says {encoding_name} but the bytes are not "
                     f"({exc.reason}; truncated file?)",
                     source=source, value=exc.object[exc.start:exc.start + 4],
                     code=CODE_ENCODING,
@@ -64,23 +80,25 @@ def decode_text(data: bytes, *, source: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FileFormatError(
             "not UTF-8 text (the encoding was not recognised); export the file as UTF-8 or "
-            "as UTF-16 with a byte-order mark",
+            "as UTF-16 with a byte-order mark, or name its encoding (e.g. --encoding cp1252)",
             source=source, line=line, value=data[exc.start:exc.start + 4], code=CODE_ENCODING,
         ) from exc
 
 
-def load_source(source: str | Path | bytes, *, name: str | None = None) -> Source:
-    """Read ``source`` (a path, or the bytes of a file) and decode it."""
+def load_source(
+    source: str | Path | bytes, *, name: str | None = None, encoding: str | None = None
+) -> Source:
+    """Read ``source`` (a path, or the bytes of a file) and decode it (see decode_text)."""
     if isinstance(source, bytes):
         label = name or "<bytes>"
-        return Source(label, decode_text(source, source=label))
+        return Source(label, decode_text(source, source=label, encoding=encoding))
     path = Path(source)
     label = name or str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FileFormatError(f"cannot read the file: {exc.strerror}", source=label) from exc
-    return Source(label, decode_text(data, source=label))
+    return Source(label, decode_text(data, source=label, encoding=encoding))
 
 
 def sniff_delimiter(header: str) -> str:
