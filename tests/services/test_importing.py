@@ -8,10 +8,16 @@ from service_world import LAB, SETUP, World, consent_for
 from reunite.errors import InputError
 from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.indices import Index, PersonRole
+from reunite.io.cmf import read_cmf
 from reunite.io.genemapper import read_genemapper
 from reunite.io.result import ReadResult
 from reunite.services.enrolment import add_person, read_profile, record_basis
-from reunite.services.importing import SampleTarget, import_read_result, plan_import
+from reunite.services.importing import (
+    SampleTarget,
+    import_named_samples,
+    import_read_result,
+    plan_import,
+)
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
 
@@ -57,3 +63,46 @@ def test_import_read_result__genemapper_file_into_the_database(
 
     assert [read_profile(store, master, LAB, pid, reason="QC") for pid in ids] == list(
         result.profiles)
+
+
+def _cmf_for(*specimens: tuple[str, str]) -> bytes:
+    body = "".join(
+        f"<SPECIMEN><SPECIMENID>{sid}</SPECIMENID><SPECIMENCATEGORY>{cat}</SPECIMENCATEGORY>"
+        "<LOCUS><LOCUSNAME>TH01</LOCUSNAME><READINGBY>a</READINGBY>"
+        "<READINGDATETIME>2026-01-02T03:04:05</READINGDATETIME>"
+        "<ALLELE><ALLELEVALUE>6</ALLELEVALUE></ALLELE>"
+        "<ALLELE><ALLELEVALUE>9.3</ALLELEVALUE></ALLELE></LOCUS></SPECIMEN>"
+        for sid, cat in specimens)
+    return ('<?xml version="1.0"?><CODISImportFile xmlns="urn:CODISImportFile-schema">'
+            "<HEADERVERSION>3.2</HEADERVERSION><MESSAGETYPE>Import</MESSAGETYPE>"
+            "<DESTINATIONORI>X</DESTINATIONORI><SOURCELAB>X</SOURCELAB>"
+            "<SUBMITBYUSERID>a</SUBMITBYUSERID><SUBMITDATETIME>2026-01-02T03:04:05"
+            f"</SUBMITDATETIME>{body}</CODISImportFile>").encode()
+
+
+def test_import_named_samples__cmf_categories_match_roles(
+    store: SqlStore, master: MasterKey, world: World  # world: the case and its people
+) -> None:
+    relative = f"MP-2026-001/{PersonRole.RELATIVE.value}"  # CMF ids are at most 24 long
+    result = read_cmf(_cmf_for((relative, "Biological Mother"),
+                               ("MP-2026-001/missing", "Missing Person")), name="c.xml")
+
+    ids = import_named_samples(store, master, LAB, result, kit="k", lab="L")
+
+    assert set(ids) == {relative, "MP-2026-001/missing"}
+    assert read_profile(store, master, LAB, ids[relative], reason="QC") == result.profiles[0]
+
+
+def test_import_named_samples__every_problem_listed_nothing_stored(
+    store: SqlStore, master: MasterKey, world: World
+) -> None:
+    relative = f"MP-2026-001/{PersonRole.RELATIVE.value}"
+    result = read_cmf(_cmf_for((relative, "Missing Person"), ("nobody", "Staff")),
+                      name="c.xml")
+    with pytest.raises(InputError) as info:
+        import_named_samples(store, master, LAB, result, kit="k", lab="L")
+
+    assert [(p.sample, p.field) for p in info.value.problems] == [
+        ("nobody", "sample"), (relative, "category")]
+    with store.transaction() as repos:
+        assert repos.profiles.count() == 0
