@@ -73,6 +73,7 @@ class _Plan:
 
 
 _PLANS: dict[tuple[object, ...], _Plan] = {}
+_SAFE_LOW, _SAFE_HIGH = 1e-100, 1e100
 _MAX_PLANS = 4096
 
 
@@ -161,7 +162,8 @@ def _eliminate(factors: list[Factor], sizes: dict[int, int], keep: tuple[int, ..
         scale = float(acc.max()) if acc.size else 0.0
         if not scale > 0.0:
             return -math.inf, np.zeros([sizes[u] for u in keep])
-        if scale != 1.0:
+        if not _SAFE_LOW < scale < _SAFE_HIGH:
+            # Rescale only when far from 1: the log of the scale is kept exactly.
             acc = acc / scale
             log_scale += math.log(scale)
         slots.append(acc)
@@ -435,9 +437,10 @@ def log_likelihood_batch(
         scale = acc.reshape(n_batch, -1).max(axis=1)
         zero = ~(scale > 0.0)
         dead |= zero
-        scale = np.where(zero, 1.0, scale)
-        acc = acc / scale.reshape((n_batch,) + (1,) * (acc.ndim - 1))
-        log_scale += np.log(scale)
+        if zero.any() or scale.min() < _SAFE_LOW or scale.max() > _SAFE_HIGH:
+            scale = np.where(zero, 1.0, scale)
+            acc = acc / scale.reshape((n_batch,) + (1,) * (acc.ndim - 1))
+            log_scale += np.log(scale)
         slots.append(acc)
     for slot in plan.final_inputs:
         value = slots[slot].reshape(n_batch)

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from reunite.errors import CaseError
 from reunite.genetics.pedigree import Pedigree
 from reunite.stats import _peeling
-from reunite.stats.mutation import MutationModel, is_lumpable, lump_matrix
+from reunite.stats.mutation import MutationModel, lump_matrix
 from reunite.stats.theta import founder_partitions
 
 __all__ = [
@@ -255,17 +255,9 @@ def _prune_kept(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[n
                 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp],
                            tuple[int, ...]]:
     """:func:`_prune`, also returning the kept persons' original indices."""
-    keep: NDArray[np.bool_] = np.array((codes >= 0).any(axis=1), dtype=bool)
-    changed = True
-    while changed:
-        changed = False
-        for k in np.flatnonzero(keep):
-            for parent in (fidx[k], midx[k]):
-                if parent >= 0 and not keep[parent]:
-                    keep[parent] = True
-                    changed = True
+    keep = _keep_mask(fidx, midx, codes, -1)
     kept = tuple(int(k) for k in np.flatnonzero(keep))
-    f, m, c, _ = _prune(fidx, midx, codes)
+    f, m, c, _ = _apply_keep(fidx, midx, codes, keep, -1)
     return f, m, c, kept
 
 
@@ -366,25 +358,34 @@ def _prune(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.int
     ``query`` (an untyped person whose genotype is wanted) counts as typed; its new index
     is returned (``-1`` when none).
     """
-    n = fidx.size
-    keep: NDArray[np.bool_] = np.asarray((codes >= 0).any(axis=1), dtype=bool)
+    return _apply_keep(fidx, midx, codes, _keep_mask(fidx, midx, codes, query), query)
+
+
+def _keep_mask(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.intp],
+               query: int) -> NDArray[np.bool_]:
+    """Typed persons (and ``query``) and all their ancestors."""
+    keep: NDArray[np.bool_] = np.array((codes >= 0).any(axis=1), dtype=bool)
     if query >= 0:
         keep[query] = True
-    changed = True
-    while changed:
-        changed = False
-        for k in range(n):
-            if keep[k]:
-                for parent in (fidx[k], midx[k]):
-                    if parent >= 0 and not keep[parent]:
-                        keep[parent] = True
-                        changed = True
+    stack = [int(k) for k in np.flatnonzero(keep)]
+    while stack:
+        k = stack.pop()
+        for parent in (int(fidx[k]), int(midx[k])):
+            if parent >= 0 and not keep[parent]:
+                keep[parent] = True
+                stack.append(parent)
+    return keep
+
+
+def _apply_keep(fidx: NDArray[np.intp], midx: NDArray[np.intp], codes: NDArray[np.intp],
+                keep: NDArray[np.bool_], query: int
+                ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], int]:
     if keep.all():
         return fidx, midx, codes, query
     new_index = np.cumsum(keep) - 1
     kept = np.flatnonzero(keep)
-    nf = np.array([new_index[fidx[k]] if fidx[k] >= 0 else -1 for k in kept], dtype=np.intp)
-    nm = np.array([new_index[midx[k]] if midx[k] >= 0 else -1 for k in kept], dtype=np.intp)
+    nf = np.where(fidx[kept] >= 0, new_index[fidx[kept]], -1).astype(np.intp)
+    nm = np.where(midx[kept] >= 0, new_index[midx[kept]], -1).astype(np.intp)
     return nf, nm, codes[kept], int(new_index[query]) if query >= 0 else -1
 
 
@@ -402,8 +403,8 @@ def _working_alphabet(
     # Unobserved alleles together get 1 − Σ(observed), as pedprobr's lumping does: tables
     # that miss 1 by ~1e-10 then give pedprobr's likelihoods to the last digits.
     lump = max(1.0 - float(freqs[observed].sum()), 0.0)
-    can_lump = observed.size < n - 1 and (
-        trivial or (is_lumpable(female, observed) and is_lumpable(male, observed)))
+    can_lump = observed.size < n - 1 and (trivial or (
+        mutation is not None and mutation.lumpable(observed)))
     if not can_lump:
         return female, male, freqs, codes
     new_freqs = np.concatenate([freqs[observed], [lump]])

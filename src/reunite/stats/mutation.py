@@ -104,12 +104,29 @@ class MutationModel:
     female: FloatMatrix
     male: FloatMatrix
     description: dict[str, object] = field(default_factory=dict)
+    _trivial: bool = field(init=False, repr=False)
+    _lumpable: dict[bytes, bool] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        eye = np.eye(self.female.shape[0])
+        object.__setattr__(self, "_trivial", bool(
+            np.array_equal(self.female, eye) and np.array_equal(self.male, eye)))
+        object.__setattr__(self, "_lumpable", {})
 
     @property
     def is_trivial(self) -> bool:
         """True when neither sex can mutate (both matrices are the identity)."""
-        eye = np.eye(self.female.shape[0])
-        return bool(np.array_equal(self.female, eye) and np.array_equal(self.male, eye))
+        return self._trivial
+
+    def lumpable(self, keep: NDArray[np.intp]) -> bool:
+        """Whether the alleles outside ``keep`` lump exactly for both sexes (cached)."""
+        key = np.asarray(keep, dtype=np.intp).tobytes()
+        cached = self._lumpable.get(key)
+        if cached is None:
+            cached = is_lumpable(self.female, keep) and (
+                self.male is self.female or is_lumpable(self.male, keep))
+            self._lumpable[key] = cached
+        return cached
 
     @classmethod
     def none(cls, n_alleles: int) -> MutationModel:
