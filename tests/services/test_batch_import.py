@@ -76,6 +76,19 @@ def test_one_bad_item_imports_nothing(store: SqlStore, master: MasterKey, world:
         "import-profiles", "batch:plate-8", "refused")
 
 
+def test_closed_case_refused(store: SqlStore, master: MasterKey, world: World) -> None:
+    batch = items(relatives(store, world, 2))
+    with store.transaction() as repos:
+        repos.cases.close_case(world.case_id, on=TODAY, retention_until=date(2030, 1, 1))
+
+    with pytest.raises(ConsentError) as info:
+        import_batch(store, master, LAB, batch, batch="late", on=TODAY)
+
+    assert [(p.line, p.field) for p in info.value.problems] == [(1, "person_id"),
+                                                                 (2, "person_id")]
+    assert count(store) == 0
+
+
 def test_import_needs_lab_role(store: SqlStore, master: MasterKey, world: World) -> None:
     with pytest.raises(PermissionDenied):
         import_batch(store, master, REVIEWER, items(relatives(store, world, 1)), batch="x")

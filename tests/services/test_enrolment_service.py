@@ -8,7 +8,7 @@ import pytest
 from service_world import DPO, LAB, REVIEWER, SETUP, TODAY, World, consent_for
 from sqlalchemy import text
 
-from reunite.errors import ConsentError, NotFoundError, PermissionDenied
+from reunite.errors import ConflictError, ConsentError, NotFoundError, PermissionDenied
 from reunite.genetics.profile import Profile
 from reunite.governance.indices import Index, PersonRole
 from reunite.services.audit_service import audit_events
@@ -144,6 +144,20 @@ class TestEnrolmentErrors:
 
         with pytest.raises(PermissionDenied):
             read_profile(store, master, DPO, profile_id, reason="curious")
+
+    def test_closed_case_takes_no_new_profiles(self, store: SqlStore, master: MasterKey,
+                                                world: World) -> None:
+        with store.transaction() as repos:
+            repos.cases.close_case(world.case_id, on=TODAY, retention_until=date(2030, 1, 1))
+
+        with pytest.raises(ConflictError, match="closed"):
+            enrol_profile(store, master, LAB, PROFILE, target(world, PersonRole.RELATIVE),
+                          on=TODAY)
+
+        assert profile_count(store) == 0
+        # People outside any case (unidentified, staff) are not affected.
+        enrol_profile(store, master, LAB, PROFILE,
+                      target(world, PersonRole.UNIDENTIFIED_REMAINS), on=TODAY)
 
     def test_read_unknown_profile(self, store: SqlStore, master: MasterKey) -> None:
         with pytest.raises(NotFoundError):

@@ -12,7 +12,11 @@ from reunite.errors import ConfigurationError, KeyManagementError, PermissionDen
 from reunite.genetics.profile import Profile
 from reunite.governance.indices import PersonRole
 from reunite.services.enrolment import EnrolmentTarget, enrol_profile, read_profile
-from reunite.services.keys import rotate_key_file, rotate_master_key
+from reunite.services.keys import (
+    recover_interrupted_rotation,
+    rotate_key_file,
+    rotate_master_key,
+)
 from reunite.storage.crypto import MasterKey, open_sealed, write_key_file
 from reunite.storage.repositories import SqlStore
 
@@ -76,3 +80,34 @@ def test_rotate_key_file(store: SqlStore, master: MasterKey, world: World,
     assert not (tmp_path / "master.key.new").exists()
     for pid, profile in profiles.items():
         assert read_profile(store, new, LAB, pid, reason="check") == profile
+
+
+def test_interrupted_rotation_after_commit_is_finished(store: SqlStore, master: MasterKey,
+                                                       world: World, tmp_path: Path) -> None:
+    profiles = enrol_three(store, master, world)
+    key_file = tmp_path / "master.key"
+    write_key_file(key_file, master)
+    new = MasterKey.generate()
+    write_key_file(tmp_path / "master.key.new", new)
+    rotate_master_key(store, ADMIN, master, new)  # ...and the process died before the move
+
+    assert recover_interrupted_rotation(store, key_file) == "finished"
+
+    assert MasterKey.from_text(key_file.read_text()) == new
+    assert not (tmp_path / "master.key.new").exists()
+    pid, profile = next(iter(profiles.items()))
+    assert read_profile(store, new, LAB, pid, reason="after recovery") == profile
+
+
+def test_interrupted_rotation_before_commit_is_undone(store: SqlStore, master: MasterKey,
+                                                      world: World, tmp_path: Path) -> None:
+    enrol_three(store, master, world)
+    key_file = tmp_path / "master.key"
+    write_key_file(key_file, master)
+    write_key_file(tmp_path / "master.key.new", MasterKey.generate())  # died before commit
+
+    assert recover_interrupted_rotation(store, key_file) == "undone"
+
+    assert MasterKey.from_text(key_file.read_text()) == master
+    assert not (tmp_path / "master.key.new").exists()
+    assert recover_interrupted_rotation(store, key_file) is None

@@ -70,6 +70,7 @@ def _import(store: SqlStore, master: MasterKey, actor: Actor, items: Sequence[Im
             people = repos.cases.get_people([i.target.person_id for i in items])
             bases = repos.bases.get_many([i.target.basis_id for i in items
                                           if i.target.basis_id is not None])
+            statuses = repos.cases.statuses(p.case_id for p in people.values())
             problems: list[Problem] = []
             stored: list[StoredProfile] = []
             ids = new_ids(2 * len(items))  # profile ids, then data key ids
@@ -81,6 +82,11 @@ def _import(store: SqlStore, master: MasterKey, actor: Actor, items: Sequence[Im
                 if person is None:
                     problems.append(Problem("no such person", source=batch, line=line,
                                             sample=item.profile.id, value=target.person_id))
+                    continue
+                if person.case_id is not None and statuses.get(person.case_id) != "open":
+                    problems.append(Problem("the person's case is closed", source=batch,
+                                            line=line, sample=item.profile.id,
+                                            field="person_id", value=target.person_id))
                     continue
                 if found is None or found.person_id != target.person_id:
                     problems.append(Problem("no basis of this person", source=batch,
@@ -104,7 +110,7 @@ def _import(store: SqlStore, master: MasterKey, actor: Actor, items: Sequence[Im
                     now, target.sample_id))
             if problems:
                 raise ConsentError(f"batch {batch}: {len(problems)} of {len(items)} items "
-                                   "have no valid basis; nothing was imported",
+                                   "were refused; nothing was imported",
                                    problems=problems, source=batch)
             repos.profiles.add_many(stored)
             entries = [AuditEntry(actor.name, Action.IMPORT_PROFILES.value,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from reunite.errors import ConsentError, GovernanceError, IntegrityError
+from reunite.errors import ConflictError, ConsentError, GovernanceError, IntegrityError
 from reunite.genetics.profile import Profile
 from reunite.governance.audit import canonical_json
 from reunite.governance.consent import Basis, Consent, ConsentScope, LegalOrder, require_valid_basis
@@ -189,6 +189,9 @@ def _check_target(repos: Repositories, target: EnrolmentTarget, basis: Basis | N
                   basis_person: str | None, on: date) -> Index:
     person = repos.cases.get_person(target.person_id)
     index = PersonRole(person.role).profile_index
+    if person.case_id is not None and repos.cases.statuses([person.case_id]).get(
+            person.case_id) != "open":
+        raise ConflictError("the person's case is closed: no new profiles", case=person.case_id)
     if basis is not None and basis_person != target.person_id:
         raise ConsentError("the basis belongs to another person", field="basis_id",
                            value=target.basis_id)

@@ -172,6 +172,16 @@ class CaseRepository:
             CaseRow.status == "closed", CaseRow.retention_until < on))
         return list(rows)
 
+    def statuses(self, case_ids: Iterable[str | None]) -> dict[str, str]:
+        """Status (``open`` / ``closed``) of each existing case among ``case_ids``."""
+        wanted = [c for c in dict.fromkeys(case_ids) if c is not None]
+        found: dict[str, str] = {}
+        for chunk in _chunks(wanted):
+            for case_id, status in self._s.execute(
+                    select(CaseRow.id, CaseRow.status).where(CaseRow.id.in_(chunk))):
+                found[case_id] = status
+        return found
+
     def add_person(self, person: PersonRecord) -> None:
         """Store a person."""
         self._s.add(PersonRow(
@@ -387,6 +397,10 @@ class ProfileRepository:
         """Every wrapped data key (for rotation)."""
         rows = self._s.scalars(select(DataKeyRow).order_by(DataKeyRow.id))
         return [WrappedKey(r.id, r.master_key_id, r.nonce, r.wrapped) for r in rows]
+
+    def master_key_ids(self) -> set[str]:
+        """The ids of the master keys that wrap the stored data keys (one, normally)."""
+        return set(self._s.scalars(select(DataKeyRow.master_key_id).distinct()))
 
     def replace_wrapped_keys(self, keys: Iterable[WrappedKey]) -> int:
         """Store re-wrapped data keys; returns how many were replaced."""
