@@ -9,7 +9,8 @@ import pytest
 from report_case import TWO_CONFIRMATIONS, make_report
 
 from reunite._version import __version__
-from reunite.report.identification import Review, format_genotype, format_lr
+from reunite.report.html import lr_html
+from reunite.report.identification import Review, format_genotype, format_log10_lr, format_lr
 
 
 def test_build__per_marker_lr_and_exclusion_without_mutation() -> None:
@@ -64,3 +65,16 @@ def test_format_genotype() -> None:
     assert format_genotype(("9.3", None)) == "9.3/?"
     assert format_genotype(None) == "–"
     assert format_genotype((None, None)) == "–"
+
+
+@pytest.mark.parametrize(("log10", "text"), [
+    (None, "0"), (0.0, "1"), (2.0, "100"), (11.928, "8.47 × 10^11"), (400.5, "3.16 × 10^400"),
+    (6.99999, "1.00 × 10^7"),
+])
+def test_format_log10_lr(log10: float | None, text: str) -> None:
+    assert format_log10_lr(log10) == text
+
+
+def test_lr_html__superscript_and_escaped() -> None:
+    assert str(lr_html("8.47 × 10^11")) == "8.47 × 10<sup>11</sup>"
+    assert str(lr_html("<b>")) == "&lt;b&gt;"

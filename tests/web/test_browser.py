@@ -249,6 +249,18 @@ def test_workflow_in_the_browser(server: tuple[str, str], browser: Any) -> None:
     rob.goto(f"{candidate_url}/report.html")
     _shot(rob, "12-report-html")
 
+    # --- a tablet, and the Chinese interface ----------------------------------------------
+    tablet = _login(browser, url, "rita", viewport=TABLET)
+    tablet.goto(case_url)
+    _shot(tablet, "15-tablet-case")
+    tablet.goto(candidate_url)
+    assert tablet.locator("#cand-status").inner_text() == "confirmed"
+    _shot(tablet, "16-tablet-candidate")
+    tablet.goto(f"{candidate_url}?lang=zh_CN")
+    assert tablet.locator("html").get_attribute("lang") == "zh-CN"
+    assert "极强支持" in tablet.locator("#verbal").inner_text()
+    _shot(tablet, "17-tablet-candidate-zh")
+
     # --- the data-protection officer ------------------------------------------------------
     dora = _login(browser, url, "dora")
     dora.goto(f"{url}/ui/protection")
@@ -256,14 +268,12 @@ def test_workflow_in_the_browser(server: tuple[str, str], browser: Any) -> None:
     dora.wait_for_selector("#chain-result")
     assert "The audit chain is intact" in dora.locator("#chain-result").inner_text()
     _shot(dora, "13-data-protection")
-
-    # --- a tablet, and the Chinese interface ----------------------------------------------
-    tablet = _login(browser, url, "rita", viewport=TABLET)
-    tablet.goto(case_url)
-    _shot(tablet, "14-tablet-case")
-    tablet.goto(candidate_url)
-    _shot(tablet, "15-tablet-candidate")
-    tablet.goto(f"{candidate_url}?lang=zh_CN")
-    assert tablet.locator("html").get_attribute("lang") == "zh-CN"
-    assert "极强支持" in tablet.locator("#verbal").inner_text()
-    _shot(tablet, "16-tablet-candidate-zh")
+    mother = dora.locator("tr", has_text="Mother")
+    mother.locator("input[name=reason]").fill("The mother withdrew her consent.")
+    mother.get_by_role("button", name="Withdraw and delete").click()
+    dora.wait_for_selector("[role=status]:has-text('keys destroyed: 1')")
+    expunged = dora.locator("section[aria-labelledby=h-expunged]").inner_text()
+    assert "ciphertext and data key deleted" in expunged
+    assert "The mother withdrew her consent." in dora.locator(
+        "section[aria-labelledby=h-withdrawals]").inner_text()
+    _shot(dora, "14-data-protection-withdrawn")

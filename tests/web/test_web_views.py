@@ -11,6 +11,7 @@ from web_setup import REMAINS_LABEL, lab_file
 from web_world import World, csrf_of
 
 from reunite.governance.roles import Actor
+from reunite.report.html import lr_html
 from reunite.report.identification import format_lr
 
 # Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the matching engine uses:
@@ -109,7 +110,8 @@ def test_consent_form__has_required_fields_in_html(world: World) -> None:
         assert re.search(rf'<input[^>]*name="{name}"[^>]*required', form), name
 
 
-def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
+def _consented_and_imported(world: World) -> None:
+    """Case MP-7 with consents for both parents and the lab file imported."""
     carla = world.client("carla")
     people = _open_family(carla)
     for label in ("Father", "Mother"):
@@ -132,6 +134,11 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
                                                 "csrf": token})
     assert "3 profiles from batch.txt were encrypted and stored." in done.text
 
+
+def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
+    _consented_and_imported(world)
+    lars = world.client("lars")
+    token = csrf_of(lars.get("/ui/import").text)
     r = lars.post("/ui/cases/MP-7/search", data={"csrf": token}, follow_redirects=False)
     job_id = r.headers["location"].rsplit("/", 1)[1]
     job = world.workspace.jobs.wait(_actor("lars"), job_id, timeout=120)
@@ -147,7 +154,7 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
     assert candidate is not None
     url = f"/ui/candidates/{candidate.group(1)}"
     page = rita.get(url).text
-    assert format_lr(TOTAL_LR) in page
+    assert lr_html(format_lr(TOTAL_LR)) in page
     assert ">6.24<" in page
     assert "extremely strong support" in page
     assert REMAINS_LABEL in page
@@ -173,6 +180,38 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
 
 def _actor(name: str) -> Actor:
     return Actor.of(name, ["lab-analyst"])
+
+
+def test_protection__withdrawal_expunges_and_is_listed(world: World) -> None:
+    _consented_and_imported(world)
+    dora = world.client("dora")
+    page = dora.get("/ui/protection").text
+    father_row = next(row for row in page.split("<tr") if "<td>Father</td>" in row)
+    basis = re.search(r'name="basis_id" value="([0-9a-f]+)"', father_row)
+    assert basis is not None
+
+    done = dora.post("/ui/protection/withdraw", data={
+        "basis_id": basis.group(1), "reason": "the father asked to withdraw",
+        "csrf": csrf_of(page)})
+    checked = dora.post("/ui/protection/verify", data={"csrf": csrf_of(done.text)})
+
+    assert "profiles deleted and their keys destroyed: 1." in done.text
+    assert "the father asked to withdraw" in done.text
+    assert "ciphertext and data key deleted from reference-family" in done.text
+    assert "The audit chain is intact" in checked.text
+    assert "withdrawn" in dora.get("/ui/cases/MP-7").text
+
+
+def test_pages_refuse_roles_without_permission(world: World) -> None:
+    carla = world.client("carla")
+
+    protection = carla.get("/ui/protection")
+    commit = carla.post("/ui/import/commit", data={"token": "x", "csrf": csrf_of(
+        carla.get("/ui/").text)})
+
+    assert protection.status_code == 403
+    assert commit.status_code == 422
+    assert "Data protection" not in carla.get("/ui/").text
 
 
 def test_language__query_cookie_and_accept_language(world: World) -> None:

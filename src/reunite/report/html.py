@@ -8,18 +8,24 @@ the reader's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from reunite.report.identification import IdentificationReport, format_lr
 from reunite.report.pedigree_svg import pedigree_svg
 
-__all__ = ["Translate", "render_report_html", "report_texts"]
+__all__ = ["Translate", "lr_html", "render_report_html", "report_texts"]
 
 Translate = Callable[..., str]
 """``translate(key, **params) -> text`` (see :class:`reunite.web.i18n.Translator`)."""
+
+def lr_html(text: str) -> Markup:
+    """An LR text of :func:`format_lr` with its power of ten as a superscript."""
+    return Markup(re.sub(r"10\^(-?\d+)", r"10<sup>\1</sup>", str(escape(text))))
+
 
 _ENV = Environment(
     loader=PackageLoader("reunite.report", "templates"),
@@ -28,6 +34,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters["sup"] = lr_html
 
 
 def report_texts(report: IdentificationReport, t: Translate) -> dict[str, str]:

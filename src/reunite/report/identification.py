@@ -35,6 +35,7 @@ __all__ = [
     "Review",
     "build_identification_report",
     "format_genotype",
+    "format_log10_lr",
     "format_lr",
 ]
 
@@ -134,6 +135,19 @@ def format_lr(value: float | None) -> str:
         mantissa, exponent = f"{value:.2e}".split("e")
         return f"{mantissa} × 10^{int(exponent)}"
     return f"{value:,.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+def format_log10_lr(log10_lr: float | None) -> str:
+    """:func:`format_lr` of ``10**log10_lr``, without overflow for LRs beyond 1e308."""
+    if log10_lr is None or math.isnan(log10_lr):
+        return format_lr(0.0 if log10_lr is None else math.nan)
+    if log10_lr < 6:
+        return format_lr(10.0**log10_lr)
+    exponent = math.floor(log10_lr)
+    mantissa = 10.0 ** (log10_lr - exponent)
+    if round(mantissa, 2) >= 10.0:
+        mantissa, exponent = mantissa / 10.0, exponent + 1
+    return f"{mantissa:.2f} × 10^{exponent}"
 
 
 def _mutation_assumed(marker: KinshipMarker, pedigree: Pedigree,

@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from reunite.governance.roles import Actor, is_permitted
+from reunite.report.html import lr_html
+from reunite.report.identification import format_log10_lr, format_lr
 from reunite.web.i18n import LANGUAGES, Translator, negotiate
 
 __all__ = ["ENV", "language_of", "render"]
@@ -26,6 +28,8 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+ENV.filters["sup"] = lr_html
+ENV.globals.update(format_lr=format_lr, format_log10_lr=format_log10_lr)
 LANG_COOKIE = "lang"
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from reunite.errors import ReuniteError
 from reunite.governance.roles import Actor
 from reunite.report.html import render_report_html, report_texts
-from reunite.report.identification import IdentificationReport, format_lr
+from reunite.report.identification import IdentificationReport
 from reunite.report.pdf import render_report_pdf
 from reunite.report.pedigree_svg import pedigree_svg
 from reunite.services.reporting import identification_report
@@ -37,8 +37,7 @@ def reviews_page(request: Request) -> Response:
         candidates = list_candidates(state_of(request).workspace.store, actor, limit=500)
     except ReuniteError as exc:
         return error_page(request, actor, exc)
-    return render(request, "reviews.html", actor=actor, candidates=candidates,
-                  format_lr=format_lr)
+    return render(request, "reviews.html", actor=actor, candidates=candidates)
 
 
 def _candidate_page(request: Request, actor: Actor, candidate_id: str, *,
@@ -61,7 +60,7 @@ def _candidate_page(request: Request, actor: Actor, candidate_id: str, *,
                          chart_id="review-ped")
     return render(request, "candidate.html", status_code=422 if error else 200, actor=actor,
                   view=view, report=report, texts=texts, chart=chart, ranked=ranked,
-                  error=error, format_lr=format_lr)
+                  error=error)
 
 
 @router.get("/candidates/{candidate_id}", name="web_candidate")
