@@ -34,7 +34,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["log_likelihood", "log_marginal", "variable_elimination"]
+__all__ = [
+    "log_likelihood",
+    "log_likelihood_batch",
+    "log_marginal",
+    "log_marginal_batch",
+    "variable_elimination",
+]
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
@@ -357,6 +363,44 @@ def log_likelihood_batch(
 ) -> FloatArray:
     """Log-likelihoods of B markers sharing one pedigree and one pattern of typed persons.
 
+    See :func:`log_marginal_batch` for the arguments.
+    """
+    return _batch(fidx, midx, typed, genotypes, freqs, female, male, alt_freqs, alt_mask,
+                  -1)[0]
+
+
+def log_marginal_batch(
+    fidx: IntArray,
+    midx: IntArray,
+    typed: NDArray[np.bool_],
+    genotypes: IntArray,
+    freqs: FloatArray,
+    female: FloatArray,
+    male: FloatArray,
+    query: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Batched :func:`log_marginal` of untyped person ``query``: (log scales (B,), tables
+    (B, n, n)) with P(data_b, pat = i, mat = j) = exp(log_b)·table[b, i, j]."""
+    logs, tables = _batch(fidx, midx, typed, genotypes, freqs, female, male, None, None,
+                          query)
+    assert tables is not None
+    return logs, tables
+
+
+def _batch(
+    fidx: IntArray,
+    midx: IntArray,
+    typed: NDArray[np.bool_],
+    genotypes: IntArray,
+    freqs: FloatArray,
+    female: FloatArray,
+    male: FloatArray,
+    alt_freqs: FloatArray | None,
+    alt_mask: NDArray[np.bool_] | None,
+    query: int,
+) -> tuple[FloatArray, FloatArray | None]:
+    """Batched factor building and elimination.
+
     The same model as :func:`log_likelihood` (θ = 0), with a leading marker axis on every
     factor so one elimination serves all B markers.
 
@@ -422,7 +466,8 @@ def log_likelihood_batch(
                          + np.transpose(s_mat, (0, 2, 1))[:, :, None, :])
             factors.append(((var, gp, gm), arr))
     sizes = {v: int(doms[v].shape[1]) for v in range(2 * n_persons)}
-    plan = _compile([vs for vs, _ in factors], sizes, ())
+    keep = (2 * query, 2 * query + 1) if query >= 0 else ()
+    plan = _compile([vs for vs, _ in factors], sizes, keep)
     slots: list[FloatArray] = [arr for _, arr in factors]
     log_scale = np.zeros(n_batch)
     dead = np.zeros(n_batch, dtype=bool)
@@ -442,8 +487,21 @@ def log_likelihood_batch(
             acc = acc / scale.reshape((n_batch,) + (1,) * (acc.ndim - 1))
             log_scale += np.log(scale)
         slots.append(acc)
+    if query >= 0:
+        final: list[object] = []
+        for slot, sub in zip(plan.final_inputs, plan.final_subs, strict=True):
+            final.append(slots[slot])
+            final.append([_BATCH, *sub])
+        final.append([_BATCH, 0, 1])
+        tables = np.asarray(_einsum(*final), dtype=np.float64)
+        scale = tables.reshape(n_batch, -1).max(axis=1)
+        dead |= ~(scale > 0.0)
+        scale = np.where(scale > 0.0, scale, 1.0)
+        tables = tables / scale[:, None, None]
+        log_scale += np.log(scale)
+        return np.where(dead, -np.inf, log_scale), tables
     for slot in plan.final_inputs:
         value = slots[slot].reshape(n_batch)
         dead |= ~(value > 0.0)
         log_scale += np.log(np.where(value > 0.0, value, 1.0))
-    return np.where(dead, -np.inf, log_scale)
+    return np.where(dead, -np.inf, log_scale), None

@@ -26,7 +26,9 @@ candidates are not in the table; score them with ``missing_person_lr``.
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +38,12 @@ from numpy.typing import NDArray
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.pedigree import Pedigree, Person
-from reunite.stats.likelihood import Genotype, KinshipMarker, encoded_log_marginal
+from reunite.stats.likelihood import (
+    Genotype,
+    KinshipMarker,
+    batch_marginals,
+    encoded_log_marginal,
+)
 from reunite.stats.lr import LRResult, kinship_lr
 
 __all__ = [
@@ -66,6 +73,7 @@ def genotype_index(i: int, j: int, n: int) -> int:
     return i * (2 * n - i + 1) // 2 + (j - i)
 
 
+@functools.lru_cache(maxsize=256)
 def _upper_pairs(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     rows, cols = np.triu_indices(n)
     return rows.astype(np.intp), cols.astype(np.intp)
@@ -116,6 +124,21 @@ def _family_codes(pedigree: Pedigree, genotypes: Mapping[str, Mapping[str, Genot
     return codes
 
 
+_HW_CACHE: weakref.WeakKeyDictionary[KinshipMarker, NDArray[np.float64]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _hardy_weinberg(marker: KinshipMarker) -> NDArray[np.float64]:
+    """P(g) for every unordered genotype (cached per marker: the same for every family)."""
+    vec = _HW_CACHE.get(marker)
+    if vec is None:
+        p = marker.frequencies
+        vec = _unordered(np.outer(p, p))
+        vec.setflags(write=False)
+        _HW_CACHE[marker] = vec
+    return vec
+
+
 def _unordered(table: NDArray[np.float64]) -> NDArray[np.float64]:
     """Ordered (pat, mat) table -> unordered genotype vector (i ≤ j)."""
     rows, cols = _upper_pairs(table.shape[0])
@@ -164,10 +187,15 @@ def missing_person_genotype_table(
     mp = family.index[missing_id]
     fam_vectors: list[NDArray[np.float64]] = []
     unrel_vectors: list[NDArray[np.float64]] = []
-    for marker in markers:
-        codes = _family_codes(family, genotypes, marker)
-        _, table = encoded_log_marginal(fidx, midx, codes, marker.frequencies,
-                                        marker.mutation, mp, theta=theta)
+    all_codes = [_family_codes(family, genotypes, marker) for marker in markers]
+    batched = batch_marginals(fidx, midx, all_codes, markers, mp) if theta == 0.0 else None
+    for k, marker in enumerate(markers):
+        codes = all_codes[k]
+        if batched is not None:
+            table = batched[k][1]
+        else:
+            _, table = encoded_log_marginal(fidx, midx, codes, marker.frequencies,
+                                            marker.mutation, mp, theta=theta)
         vec = _unordered(table)
         total = float(vec.sum())
         if not total > 0:
@@ -176,9 +204,7 @@ def missing_person_genotype_table(
                             field="genotypes", value=None)
         fam_vectors.append(vec / total)
         if theta == 0.0:
-            p = marker.frequencies
-            outer = np.outer(p, p)
-            unrel_vectors.append(_unordered(outer))
+            unrel_vectors.append(_hardy_weinberg(marker))
         else:
             codes2 = np.vstack([codes, [[-1, -1]]]).astype(np.intp)
             _, table2 = encoded_log_marginal(fidx2, midx2, codes2, marker.frequencies,
