@@ -8,6 +8,7 @@
   table look-ups of P(g | family) / P(g), survivors re-scored exactly;
 * :func:`blind_search` (``blind``): every profile against every family, streaming top-k,
   resumable;
+* :class:`ShardedIndex` (``distributed``): the same searches over a Dask cluster;
 * kernels behind :class:`ScoringBackend` (numpy reference, numba), ready for a GPU one.
 
 Every search entry point takes the two index names and a :class:`SearchPolicy` and asks
@@ -23,6 +24,7 @@ from reunite.search.direct import (
     direct_match,
     exact_match,
 )
+from reunite.search.distributed import ShardedIndex
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.policy import SearchPolicy
 from reunite.search.screen import FamilyCase, ScreenHit, ScreenResult, screen_family
@@ -38,6 +40,7 @@ __all__ = [
     "ScreenHit",
     "ScreenResult",
     "SearchPolicy",
+    "ShardedIndex",
     "Stringency",
     "available_backends",
     "blind_search",

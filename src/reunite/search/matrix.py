@@ -291,6 +291,9 @@ class ProfileMatrix:
         """Append profiles given as genotype codes against this matrix's dictionaries.
 
         ``codes``: array_like, unsigned, shape ``(n, n_markers)``, ``0`` untyped.
+        Ids must be unique within the batch; a batch of up to 4096 profiles is also
+        checked against the ids already indexed (bulk loads rely on the store's unique
+        keys, to keep a 10 M load linear).
         """
         arr = np.asarray(codes)
         if arr.ndim != 2 or arr.shape[1] != self.n_markers:
