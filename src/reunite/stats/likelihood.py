@@ -39,7 +39,7 @@ from reunite.errors import CaseError
 from reunite.genetics.pedigree import Pedigree
 from reunite.stats import _peeling
 from reunite.stats.mutation import MutationModel, lump_matrix
-from reunite.stats.theta import founder_partitions
+from reunite.stats.theta import founder_partitions, partition_key
 
 __all__ = [
     "Genotype",
@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 Genotype = tuple[str | None, str | None]
+
+MAX_THETA_FREE_FOUNDER_ALLELES = 10
+"""With θ > 0, the most founder alleles not fixed by a genotype (Bell(10) = 115,975
+partitions, before pruning); beyond it the exact computation is refused, not approximated."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,11 +161,17 @@ def encoded_log_likelihood(
         return _peeling.log_likelihood(fidx, midx, codes, freqs, female, male,
                                        person_freqs=person_freqs)
     founder_vars, domains = _founder_items(fidx, codes)
+    swaps = _founder_swaps(fidx, -1)
+    seen: dict[tuple[int, ...], float] = {}
     total = 0.0
     logs: list[float] = []
     weights: list[float] = []
     for blocks, weight in founder_partitions(founder_vars, theta, domains):
-        ll = _peeling.log_likelihood(fidx, midx, codes, freqs, female, male, blocks)
+        key = partition_key(blocks, founder_vars, swaps)
+        ll = seen.get(key, math.nan)
+        if math.isnan(ll):
+            ll = _peeling.log_likelihood(fidx, midx, codes, freqs, female, male, blocks)
+            seen[key] = ll
         if ll > -math.inf and weight > 0:
             logs.append(ll)
             weights.append(weight)
@@ -369,10 +379,15 @@ def encoded_log_marginal(
     if theta == 0.0:
         return _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query)
     founder_vars, domains = _founder_items(fidx, codes)
+    swaps = _founder_swaps(fidx, query)
+    seen: dict[tuple[int, ...], tuple[float, NDArray[np.float64]]] = {}
     parts: list[tuple[float, NDArray[np.float64]]] = []
     for blocks, weight in founder_partitions(founder_vars, theta, domains):
-        ll, table = _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query,
-                                          blocks)
+        key = partition_key(blocks, founder_vars, swaps)
+        if key not in seen:
+            seen[key] = _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query,
+                                              blocks)
+        ll, table = seen[key]
         if ll > -math.inf and weight > 0:
             parts.append((ll + math.log(weight), table))
     if not parts:
@@ -410,6 +425,14 @@ def _lumped_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
     return log_scale, table
 
 
+def _founder_swaps(fidx: NDArray[np.intp], query: int) -> list[tuple[int, int]]:
+    """Pairs (paternal, maternal) of founder allele variables that may be exchanged.
+
+    Not those of ``query``: swapping them would transpose its genotype table.
+    """
+    return [(2 * k, 2 * k + 1) for k in range(fidx.size) if fidx[k] < 0 and k != query]
+
+
 def _founder_items(fidx: NDArray[np.intp], codes: NDArray[np.intp]
                    ) -> tuple[list[int], list[frozenset[int] | None]]:
     """Founder allele variables and the alleles each can take (typed founders first)."""
@@ -422,6 +445,13 @@ def _founder_items(fidx: NDArray[np.intp], codes: NDArray[np.intp]
         items.extend([(2 * k, dom), (2 * k + 1, dom)])
     # Typed founders first: incompatible blocks are pruned early in the recursion.
     items.sort(key=lambda t: t[1] is None)
+    unconstrained = sum(1 for _, d in items if d is None)
+    if unconstrained > MAX_THETA_FREE_FOUNDER_ALLELES:
+        raise CaseError(
+            f"θ > 0 with {unconstrained // 2} founders not fully typed (after removing "
+            f"persons without typed descendants) needs more IBD partitions than is "
+            f"practical; at most {MAX_THETA_FREE_FOUNDER_ALLELES // 2} are supported",
+            field="theta", value=unconstrained // 2)
     return [v for v, _ in items], [d for _, d in items]
 
 

@@ -93,3 +93,36 @@ def founder_partitions(items: Sequence[int], theta: float,
                 block_doms[b] = old
 
     yield from rec(0, [], [], 1.0)
+
+
+def partition_key(blocks: Sequence[Sequence[int]], items: Sequence[int],
+                  swaps: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """A key equal for partitions that differ only by swapping the items of ``swaps``.
+
+    A founder's two alleles play the same role (both transmitted with probability ½,
+    same prior, unordered genotype), so partitions that swap them have the same
+    likelihood; the engine computes one per key. The key is the smallest
+    restricted-growth labelling of ``items`` over all combinations of the swaps.
+    """
+    block_of: dict[int, int] = {}
+    for b, block in enumerate(blocks):
+        for v in block:
+            block_of[v] = b
+    best: tuple[int, ...] | None = None
+    for mask in range(1 << len(swaps)):
+        image = dict(zip(items, items, strict=True))
+        for bit, (u, v) in enumerate(swaps):
+            if mask >> bit & 1:
+                image[u], image[v] = v, u
+        first: dict[int, int] = {}
+        labels = []
+        for v in items:
+            b = block_of[image[v]]
+            if b not in first:
+                first[b] = len(first)
+            labels.append(first[b])
+        key = tuple(labels)
+        if best is None or key < best:
+            best = key
+    assert best is not None
+    return best
