@@ -1,44 +1,83 @@
-"""``reunite demo``: real NIST 1036 rarity table, or a labelled synthetic fallback."""
+"""``reunite demo`` at a reduced size: the stored candidates are checked against the
+simulation's truth (written by the demo beside the data) through ``reunite candidates``."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 REUNITE = str(Path(sys.executable).parent / "reunite")
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "COLUMNS": "160", **(env or {})}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
+    environment.update({"COLUMNS": "160", **(env or {})})
     return subprocess.run([REUNITE, *args], capture_output=True, text=True, check=False,
-                          timeout=120, env=environment)
+                          timeout=600, env=environment)
 
 
-def test_demo__real_nist_profiles(shared_data: Path) -> None:
-    run = _run("demo", env={"REUNITE_SHARED_DIR": str(shared_data.parent)})
+def _candidates(data: Path) -> list[dict[str, Any]]:
+    users = dict(line.split("\t") for line in
+                 (data / "demo-credentials.txt").read_text().splitlines())
+    done = _run("candidates", "--data-dir", str(data), "--limit", "1000", "--json",
+                env={"REUNITE_USER": "reviewer1", "REUNITE_PASSWORD": users["reviewer1"]})
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout))
 
+
+def test_demo__identifications_match_the_simulated_truth(shared_data: Path,
+                                                         tmp_path: Path) -> None:
+    data = tmp_path / "demo"
+    run = _run("demo", "--cases", "16", "--unidentified", "16", "--background", "400",
+               "--data-dir", str(data), "--json",
+               env={"REUNITE_SHARED_DIR": str(shared_data.parent)})
     assert run.returncode == 0, run.stderr
-    assert "real NIST 1036 profiles" in run.stdout
-    assert "GT37019" in run.stdout  # the first AfAm person in the genotype file
-    assert "NIST 1036 All" in run.stdout
-    assert "θ=0.01" in run.stdout
-    assert "SYNTHETIC" not in run.stdout
+    result = json.loads(run.stdout)
+    truth = json.loads((data / "demo-truth.json").read_text())
+    stored = _candidates(data)
+
+    right = [c for c in stored if truth.get(c["target_person_id"]) == c["case"]]
+    assert result["frequency_table"] == "NIST 1036 All"
+    assert result["synthetic"] is False
+    assert len(truth) == result["missing_among_unidentified"] == 8
+    assert len(right) == result["true_positives"]
+    assert len(stored) - len(right) == len(result["false_positives"]) == 0
+    assert all(c["log10_lr"] >= 4 for c in stored)
+    both_parents = result["by_family_shape"]["both parents"]
+    assert both_parents["found"] == both_parents["present"] > 0
+    assert result["profiles_stored"] == 16 + 400 + 4 * (2 + 1 + 2 + 3)
 
 
-def test_demo__without_shared_data_uses_labelled_synthetic_table(tmp_path: Path) -> None:
-    run = _run("demo", "--shared-dir", str(tmp_path))
+def test_demo__without_shared_data_uses_a_labelled_synthetic_table(tmp_path: Path) -> None:
+    run = _run("demo", "--cases", "4", "--unidentified", "4", "--background", "20",
+               "--data-dir", str(tmp_path / "demo"), "--shared-dir", str(tmp_path))
 
     assert run.returncode == 0, run.stderr
     assert "not found" in run.stdout
     assert "SYNTHETIC" in run.stdout
-    assert "SYNTH-1" in run.stdout
-    assert "real NIST" not in run.stdout
+    assert "reunite serve --data-dir" in run.stdout
 
 
-def test_demo__help_has_an_example() -> None:
-    run = _run("demo", "--help")
+def test_demo__refuses_a_data_directory_holding_other_data(tmp_path: Path) -> None:
+    (tmp_path / "precious.sqlite3").write_text("not the demo's")
+
+    run = _run("demo", "--cases", "2", "--unidentified", "2", "--background", "0",
+               "--data-dir", str(tmp_path), "--shared-dir", str(tmp_path))
+
+    assert run.returncode == 7
+    assert "fresh data directory" in run.stderr
+    assert (tmp_path / "precious.sqlite3").exists()
+
+
+@pytest.mark.parametrize("command", [["demo", "--help"]])
+def test_demo__help_has_an_example(command: list[str]) -> None:
+    run = _run(*command)
 
     assert run.returncode == 0
-    assert "reunite demo" in run.stdout
+    assert "reunite demo --cases" in run.stdout

@@ -1,52 +1,37 @@
-"""``reunite demo``: what reunite can do today, on real data when it is there.
+"""``reunite demo``: the whole job on a fresh machine, simulated end to end.
 
-Until the full workflow (enrol → search → review → report) exists, the demo shows the
-rarity of real DNA profiles: it loads the NIST U.S. population data set 1036 (allele
-frequencies and the genotypes of 1036 unrelated people) from ``../shared/data``, and
-prints the random match probability (RMP) and the identity likelihood ratio (LR = 1/RMP)
-of a few of those profiles at θ = 0 (NRC II 4.1) and θ = 0.01 (Balding–Nichols, NRC II
-4.10), on all their markers and on the 20 CODIS core and 12 ESS markers only.
-
-The shared folder is ``$REUNITE_SHARED_DIR`` or ``../shared`` beside the working
-directory or the repository. When it is absent the demo says so and uses a small
-*synthetic* table and profiles, labelled as such everywhere.
+A thin shell over :func:`reunite.services.demo.run_demo`: finds the real NIST 1036
+frequency table in the shared data folder (``$REUNITE_SHARED_DIR``, ``../shared`` beside the
+working directory or the repository) or falls back to a *synthetic* table that is labelled
+as such everywhere; runs the pipeline into a fresh data directory with a progress bar;
+prints the summary (identifications, their LRs, how many are true, false positives at the
+threshold, time per phase) and how to open the web service on the same data.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
-from dataclasses import dataclass
+import statistics
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reunite.genetics.frequencies import (
-    FrequencyTable,
-    read_nist_1036_frequencies,
-    read_nist_1036_genotypes,
-)
-from reunite.genetics.kits import get_kit
-from reunite.genetics.profile import Genotype, Profile
-from reunite.stats.rmp import random_match_probability
+from reunite.config import get_settings
+
+if TYPE_CHECKING:
+    from reunite.genetics.frequencies import FrequencyTable
+    from reunite.services.demo import DemoResult
 
 __all__ = ["demo", "register"]
 
-_NIST_DIR = Path("data") / "nist-1036-us-population"
-_FREQUENCIES = "nist1036_allele_frequencies.csv"
-_GENOTYPES = "nist1036_genotypes_wide.csv"
-_THETAS = (0.0, 0.01)
-
-
-@dataclass(frozen=True)
-class _DemoData:
-    table: FrequencyTable
-    profiles: tuple[tuple[str, Profile], ...]  # (population label, profile)
-    synthetic: bool
-    origin: str
+_NIST = Path("data") / "nist-1036-us-population" / "nist1036_allele_frequencies.csv"
 
 
 def _shared_candidates(explicit: Path | None) -> list[Path]:
@@ -61,104 +46,135 @@ def _shared_candidates(explicit: Path | None) -> list[Path]:
     return candidates
 
 
-def _real_data(shared: Path) -> _DemoData:
-    folder = shared / _NIST_DIR
-    table = read_nist_1036_frequencies(folder / _FREQUENCIES)
-    chosen: list[tuple[str, Profile]] = []
-    people = 0
-    for population in ("AfAm", "Cauc", "Hisp", "Asian"):
-        group = read_nist_1036_genotypes(folder / _GENOTYPES, population=population)
-        people += len(group)
-        chosen.append((population, group[0]))
-    return _DemoData(table, tuple(chosen), synthetic=False,
-                     origin=f"{folder} ({people} genotyped people)")
+def _synthetic_table() -> FrequencyTable:
+    """Made-up frequencies over the CODIS core loci (10 alleles each), for no population."""
+    from reunite.genetics.frequencies import FrequencyTable
+    from reunite.genetics.kits import get_kit
 
-
-def _synthetic_data() -> _DemoData:
-    """A made-up table over the CODIS core loci and four profiles drawn from it."""
     rng = random.Random(1036)
     markers = get_kit("CODIS").markers
-    frequencies: dict[str, dict[str, float]] = {}
-    for marker in markers:
-        weights = [rng.uniform(0.2, 1.0) for _ in range(8)]
-        frequencies[marker] = {str(8 + i): w for i, w in enumerate(weights)}
-    table = FrequencyTable("SYNTHETIC (made-up frequencies)", frequencies,
-                           dict.fromkeys(markers, 500.0))
-    profiles = []
-    for index in range(4):
-        genotypes = {}
-        for marker in markers:
-            alleles = table.alleles(marker)
-            weights = [table.frequency(marker, a) for a in alleles]
-            first, second = rng.choices(alleles, weights=weights, k=2)
-            genotypes[marker] = Genotype(first, second)
-        profiles.append(("synthetic", Profile(f"SYNTH-{index + 1}", genotypes)))
-    return _DemoData(table, tuple(profiles), synthetic=True,
-                     origin="SYNTHETIC data generated in memory")
+    frequencies = {m: {str(8 + i): rng.uniform(0.2, 1.0) for i in range(10)} for m in markers}
+    return FrequencyTable("SYNTHETIC (made-up frequencies)", frequencies,
+                          dict.fromkeys(markers, 500.0))
 
 
-def _load(explicit: Path | None, console: Console) -> _DemoData:
-    for shared in _shared_candidates(explicit):
-        if (shared / _NIST_DIR / _FREQUENCIES).is_file() and (
-                shared / _NIST_DIR / _GENOTYPES).is_file():
-            return _real_data(shared)
-    looked = ", ".join(str(p) for p in _shared_candidates(explicit))
-    console.print(f"[yellow]NIST 1036 data not found (looked in {looked}).[/]\n"
-                  "[yellow bold]Using a SYNTHETIC frequency table and SYNTHETIC profiles: "
-                  "the numbers below describe no real population.[/]")
-    return _synthetic_data()
+def _table(shared_dir: Path | None, console: Console) -> tuple[FrequencyTable, bool]:
+    from reunite.genetics.frequencies import read_nist_1036_frequencies
+
+    for shared in _shared_candidates(shared_dir):
+        if (shared / _NIST).is_file():
+            return read_nist_1036_frequencies(shared / _NIST, population="All"), False
+    looked = ", ".join(str(p) for p in _shared_candidates(shared_dir))
+    console.print(f"[yellow]NIST 1036 frequencies not found (looked in {looked}).[/]\n"
+                  "[yellow bold]Using a SYNTHETIC frequency table: the LRs below describe no "
+                  "real population.[/]")
+    return _synthetic_table(), True
 
 
-def _rarity_table(data: _DemoData) -> Table:
-    title = "Rarity of " + ("SYNTHETIC profiles" if data.synthetic
-                            else "real NIST 1036 profiles")
-    table = Table(title=title, caption=f"frequencies: {data.table.name}, "
-                  f"sha256 {data.table.content_hash[:12]}…")
-    table.add_column("sample", no_wrap=True)
-    table.add_column("group", no_wrap=True)
-    table.add_column("loci", no_wrap=True)
-    for theta in _THETAS:
-        table.add_column(f"RMP θ={theta:g}", justify="right", no_wrap=True)
-        table.add_column(f"LR θ={theta:g}", justify="right", no_wrap=True)
-    panels: list[tuple[str, tuple[str, ...] | None]] = [("all", None)]
-    panels += [(name, get_kit(name).markers) for name in ("CODIS", "ESS")]
-    for population, profile in data.profiles:
-        for row, (label, markers) in enumerate(panels):
-            results = [random_match_probability(profile, data.table, theta=t, markers=markers)
-                       for t in _THETAS]
-            cells = []
-            for result in results:
-                cells += [f"{result.rmp:.2e}", f"10^{result.log10_lr:.1f}"]
-            table.add_row(profile.id if row == 0 else "", population if row == 0 else "",
-                          f"{label} {len(results[0].markers_used)}", *cells)
-        table.add_section()
+def _summary(result: DemoResult) -> Table:
+    label = "SYNTHETIC table" if result.synthetic else result.frequency_table
+    table = Table(title=f"reunite demo — blind search, LR threshold {result.threshold:g} "
+                        f"({label})")
+    table.add_column("", no_wrap=True)
+    table.add_column("value", justify="right")
+    lrs = [e["log10_lr"] for e in result.identifications]
+    table.add_row("missing-person cases", f"{result.cases}")
+    table.add_row("unidentified (of whom missing persons; degraded)",
+                  f"{result.unidentified} ({result.missing_among_unidentified}; "
+                  f"{result.degraded_missing})")
+    table.add_row("background unrelated profiles", f"{result.background:,}")
+    table.add_row("profiles imported (encrypted)", f"{result.profiles_stored:,}")
+    table.add_section()
+    table.add_row("[bold]identifications found (true)[/]",
+                  f"[bold]{result.true_positives} of {result.missing_among_unidentified}[/]")
+    if lrs:
+        table.add_row("their log10 LR: min / median / max",
+                      f"{min(lrs):.1f} / {statistics.median(lrs):.1f} / {max(lrs):.1f}")
+    table.add_row("[bold]false positives at the threshold[/]",
+                  f"[bold]{len(result.false_positives)}[/]")
+    table.add_row("missed (LR below threshold)", f"{len(result.missed)} "
+                  f"({sum(1 for m in result.missed if m['degraded'])} degraded)")
+    for shape, (found, present) in result.by_shape().items():
+        table.add_row(f"  found with {shape} typed", f"{found} of {present}")
+    table.add_section()
+    for phase, seconds in result.timings.items():
+        table.add_row(f"time: {phase}", f"{seconds:.1f} s")
+    return table
+
+
+def _identifications(result: DemoResult, limit: int = 8) -> Table:
+    table = Table(title="strongest identifications (candidates for two-reviewer review)")
+    for column in ("case", "family references", "unidentified person", "log10 LR"):
+        table.add_column(column)
+    for entry in result.identifications[:limit]:
+        table.add_row(entry["case"], entry["family"], str(entry["label"]),
+                      f"{entry['log10_lr']:.1f}" + (" (degraded)" if entry["degraded"] else ""))
     return table
 
 
 def demo(
+    cases: Annotated[int, typer.Option(help="Missing-person cases.", min=1)] = 300,
+    unidentified: Annotated[int, typer.Option(
+        help="Unidentified remains (about half are the cases' missing persons).", min=2)] = 200,
+    background: Annotated[int, typer.Option(help="Unrelated background profiles.", min=0)
+                          ] = 100_000,
+    threshold: Annotated[float, typer.Option(help="LR threshold for a candidate.")] = 10_000.0,
+    data_dir: Annotated[Path, typer.Option(
+        help="Fresh data directory for the demo (a previous demo's is replaced).")
+    ] = Path("reunite-demo"),
     shared_dir: Annotated[Path | None, typer.Option(
         help="Folder holding data/nist-1036-us-population (default: $REUNITE_SHARED_DIR "
              "or ../shared).")] = None,
+    seed: Annotated[int, typer.Option(help="Simulation seed.")] = 2026,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Show what reunite can do today: how rare real DNA profiles are.
+    """Run the whole job on simulated data: cases, lab files, import, blind search, truth.
 
     Example:
 
-        reunite demo
+        reunite demo --cases 300 --unidentified 200 --background 100000
 
-    Loads the NIST 1036 U.S. population data (frequencies and genotypes) and prints
-    the random match probability and LR = 1/RMP of one person per population group,
-    at θ = 0 and θ = 0.01, on all typed markers, the CODIS 20 and the ESS 12. Uses a
-    clearly labelled synthetic table when the shared data are absent.
+    Creates a fresh SQLite data directory; simulates missing-person cases with varied
+    family references (parents; one sibling; grandfather and uncle; spouse and
+    children), unidentified remains (some are the missing, some degraded) and unrelated
+    background profiles from the NIST 1036 frequencies (a labelled synthetic table when
+    the shared data are absent); writes GeneMapper and CMF lab files and imports them;
+    runs the blind search and checks every identification against the simulation.
     """
-    console = Console(highlight=False)
-    data = _load(shared_dir, console)
-    console.print(f"[bold]reunite demo[/] — frequencies from {data.origin}")
-    console.print(_rarity_table(data))
+    from reunite.services.demo import run_demo  # lazy: keeps `reunite --help` fast
+
+    console = Console(highlight=False, stderr=as_json)
+    table, synthetic = _table(shared_dir, console)
+    settings = replace(get_settings(), data_dir=data_dir, database_url=None, master_key=None,
+                       master_key_file=None, lr_threshold=threshold)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def step(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction)
+
+        result = run_demo(settings, table, synthetic=synthetic, cases=cases,
+                          unidentified=unidentified, background=background,
+                          threshold=threshold, seed=seed, step=step)
+    credentials = data_dir / "demo-credentials.txt"
+    credentials.write_text("".join(f"{user}\t{password}\n" for user, password in
+                                   result.credentials.items()), encoding="utf-8")
+    credentials.chmod(0o600)
+    # What the simulation knows, for checking the stored candidates independently.
+    (data_dir / "demo-truth.json").write_text(json.dumps(result.truth, indent=1),
+                                              encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    console.print(_summary(result))
+    if result.identifications:
+        console.print(_identifications(result))
     console.print(
-        "RMP: chance that an unrelated person has the same profile (product rule over "
-        "autosomal markers; amelogenin is not counted). LR = 1/RMP is the weight of a "
-        "direct match. θ = 0.01 allows for shared ancestry (Balding–Nichols).")
+        "The candidates are stored for review. Open the web service on the same data:\n"
+        f"  [bold]reunite serve --data-dir {data_dir}[/]   then http://127.0.0.1:8000/ui/ "
+        "(API docs at /docs)\n"
+        f"Demo users and passwords: {credentials} (reviewer1 and reviewer2 confirm).")
 
 
 def register(app: typer.Typer) -> None:

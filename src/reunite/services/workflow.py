@@ -8,9 +8,10 @@ one service: recording a consent or legal order from plain fields, enrolling a p
 from JSON, importing a lab file (GeneMapper/GeneMarker table, CODIS CMF or profile JSON)
 by sample name, and withdrawal with the search index told at once.
 
-Sample names in lab files name the person: either the person id, or
-``<case reference>/<person label>`` for people in a case. Each profile is held on the
-person's newest basis that is valid today for the person's index.
+Sample names in lab files name the person: the person id, ``<case reference>/<person
+label>`` for people in a case, or the label of a person outside any case (a mortuary
+number). Each profile is held on the person's newest basis that is valid today for the
+person's index.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from reunite.config import Settings
-from reunite.errors import ConfigurationError, ConsentError, FileFormatError, InputError, Problem
+from reunite.errors import (
+    ConfigurationError,
+    ConsentError,
+    FileFormatError,
+    InputError,
+    NotFoundError,
+    Problem,
+)
 from reunite.genetics.frequencies import FrequencyTable, read_frequency_csv, read_frequency_table
 from reunite.genetics.profile import Profile
 from reunite.governance.consent import Basis, Consent, ConsentScope, LegalOrder, check_basis
@@ -255,12 +263,17 @@ def read_lab_file(data: bytes, *, name: str, fmt: str = "auto",
 
 
 def resolve_people(store: SqlStore, samples: Iterable[str]) -> dict[str, PersonRecord]:
-    """Map sample names to people: a person id, or ``<case reference>/<label>``."""
+    """Map sample names to people: a person id, ``<case reference>/<label>``, or the label
+    of one person recorded outside any case (e.g. a mortuary number; CMF specimen ids are
+    at most 24 characters, too short for a person id). Ambiguous labels stay unresolved."""
     names = list(dict.fromkeys(samples))
     found: dict[str, PersonRecord] = {}
     with workflow_transaction(store) as (repos, flow):
-        by_id = repos.cases.get_people([n for n in names if "/" not in n])
-        found.update(by_id)
+        found.update(repos.cases.get_people([n for n in names if "/" not in n]))
+        plain = [n for n in names if "/" not in n and n not in found]
+        for label, people in flow.people_outside_cases(plain).items():
+            if len(people) == 1:
+                found[label] = people[0]
         case_ids: dict[str, str | None] = {}
         for name in names:
             if "/" not in name:
@@ -269,14 +282,14 @@ def resolve_people(store: SqlStore, samples: Iterable[str]) -> dict[str, PersonR
             if reference not in case_ids:
                 try:
                     case_ids[reference] = flow.case_by_reference(reference).id
-                except Exception:  # NotFoundError: reported below as an unknown sample
+                except NotFoundError:  # reported by the caller as an unknown sample
                     case_ids[reference] = None
             case_id = case_ids[reference]
             if case_id is None:
                 continue
             try:
                 found[name] = flow.person_by_label(case_id, label)
-            except Exception:  # NotFoundError: reported below
+            except NotFoundError:
                 continue
     return found
 
@@ -311,8 +324,9 @@ def import_lab_file(store: SqlStore, master: MasterKey, actor: Actor, data: byte
     result = read_lab_file(data, name=name, fmt=fmt, unidentified_index=unidentified_index)
     profiles: list[Profile] = list(result.profiles)
     people = resolve_people(store, [p.id for p in profiles])
-    problems = [Problem("the sample names no enrolled person (use the person id or "
-                        "'<case reference>/<label>')", source=name, sample=p.id, field="sample")
+    problems = [Problem("the sample names no enrolled person (use the person id, "
+                        "'<case reference>/<label>' or a unique label)", source=name,
+                        sample=p.id, field="sample")
                 for p in profiles if p.id not in people]
     if problems:
         raise InputError(f"{len(problems)} of {len(profiles)} samples name no enrolled "

@@ -136,6 +136,17 @@ class WorkflowRepository:
             raise NotFoundError("no such person in the case", case=case_id, value=label)
         return _person(row)
 
+    def people_outside_cases(self, labels: Sequence[str]) -> dict[str, list[PersonRecord]]:
+        """People recorded outside any case (unidentified, staff) by label."""
+        found: dict[str, list[PersonRecord]] = {}
+        wanted = list(dict.fromkeys(labels))
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self._s.scalars(select(PersonRow).where(
+                PersonRow.case_id.is_(None), PersonRow.label.in_(wanted[start:start + _CHUNK])))
+            for row in rows:
+                found.setdefault(row.label, []).append(_person(row))
+        return found
+
     def bases_of(self, person_ids: Sequence[str]) -> dict[str, list[BasisRecord]]:
         """Every basis recorded for each person (oldest id order)."""
         found: dict[str, list[BasisRecord]] = {}
