@@ -233,9 +233,10 @@ def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
         bad("frequencies must be a list parallel to alleles", f"{fld}.frequencies",
             raw_freqs, name)
         return None
-    if any(isinstance(f, bool) or not isinstance(f, int | float) or not math.isfinite(f)
-           or f < 0 for f in raw_freqs):
-        bad("frequencies must be non-negative numbers", f"{fld}.frequencies", raw_freqs, name)
+    wrong = [f for f in raw_freqs if isinstance(f, bool) or not isinstance(f, int | float)
+             or not math.isfinite(f) or f < 0]
+    if wrong:
+        bad("frequencies must be non-negative numbers", f"{fld}.frequencies", wrong[0], name)
         return None
     freqs = np.asarray(raw_freqs, dtype=np.float64)
     total = float(freqs.sum())
