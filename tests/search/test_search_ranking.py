@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from reunite.genetics.frequencies import read_nist_1036_frequencies
 from reunite.search import FamilyCase, ProfileMatrix, blind_search
@@ -24,16 +23,15 @@ def allow(query_index: str, target_index: str, *, purpose: str) -> None:
     """A test policy that allows everything (the real one lives in governance)."""
 
 
-@pytest.mark.slow
 def test_both_parents_rank_the_missing_person_first(shared_data: Path) -> None:
     freqs = read_nist_1036_frequencies(
         shared_data / "nist-1036-us-population" / "nist1036_allele_frequencies.csv"
     ).restricted_to(MARKERS)
     scenario = get_scenario("parents")
     mutation = MutationSpec("equal", rate=0.001)
-    fams = simulate_families(scenario.pedigree, freqs, n_families=10, markers=MARKERS,
+    fams = simulate_families(scenario.pedigree, freqs, n_families=40, markers=MARKERS,
                              mutation=mutation, seed=99)
-    people = simulate_unrelated(freqs, 1000, markers=MARKERS, seed=100)
+    people = simulate_unrelated(freqs, 2000, markers=MARKERS, seed=100)
     matrix = ProfileMatrix.from_allele_indices(list(people.ids), people.markers,
                                                people.alleles, people.indices)
     missing = fams.person("MP")
@@ -45,7 +43,7 @@ def test_both_parents_rank_the_missing_person_first(shared_data: Path) -> None:
 
     result = blind_search(matrix, fams.family_ids, block_tables(families, matrix, markers),
                           query_index="q", target_index="t", policy=allow, k=2,
-                          block_size=5)
+                          block_size=16)
 
     first = [result.by_family[f][0].profile_id == f"{f}:MP" for f in fams.family_ids]
     margins = [result.by_family[f][0].log10_lr - result.by_family[f][1].log10_lr
