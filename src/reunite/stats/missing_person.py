@@ -53,6 +53,7 @@ __all__ = [
     "missing_person_hypotheses",
     "missing_person_lr",
     "n_genotypes",
+    "table_lr",
 ]
 
 
