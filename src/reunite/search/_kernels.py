@@ -341,6 +341,8 @@ def _build_numba_kernels() -> dict[str, Any]:
                     acc[f] = 0.0
                 for m in range(L):
                     code = codes[r, m]
+                    if code == 0:  # untyped: the table row is 0
+                        continue
                     for f in range(F):
                         acc[f] += block[m, code, f]
                 pminpos = 0
