@@ -170,3 +170,21 @@ def test_lr__not_json_exits_2(tmp_path: Path) -> None:
 
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_lr__impossible_denominator_is_null_not_infinity(tmp_path: Path) -> None:
+    case = _paternity_case()
+    # The child is impossible under H2 only if H2 also makes AF its father: swap roles.
+    case["hypotheses"].reverse()
+    case["genotypes"]["CH"]["M1"] = ["3", "3"]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    assert "Infinity" not in proc.stdout
+    out = json.loads(proc.stdout)
+    assert out["lr"]["M1"] is None
+    assert out["total_lr"] is None
+    assert out["inconsistencies"][0]["hypothesis"] == "paternity"

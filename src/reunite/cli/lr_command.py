@@ -31,7 +31,8 @@ def lr(
         reunite lr ../shared/reference-cases/trio_paternity_true_nomut.json
 
     Prints {"id", "likelihoods", "lr", "total_lr", "log10_total_lr"} (an array for an
-    array of cases). An exclusion gives LR 0 and log10 null; 0/0 gives null.
+    array of cases). An exclusion gives LR 0 and log10 null; an LR of 0/0 or
+    infinity is written as null, with "inconsistencies" naming marker and persons.
     """
     cases, is_array = read_cases(case_file)
     outputs = []
@@ -40,7 +41,7 @@ def lr(
             typer.echo(f"note: case {case.id!r}: {note}", err=True)
         outputs.append(result_json(case, solve_case(case)))
     payload = outputs if is_array else outputs[0]
-    typer.echo(json.dumps(payload, indent=indent))
+    typer.echo(json.dumps(payload, indent=indent, allow_nan=False))
 
 
 def register(app: typer.Typer) -> None:

@@ -485,16 +485,20 @@ def solve_case(case: KinshipCase) -> LRResult:
 
 def _json_number(value: Any) -> Any:
     if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return value
+        # JSON has no NaN or infinity; like R's jsonlite, write them as null.
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {k: _json_number(v) for k, v in value.items()}
     return value
 
 
 def result_json(case: KinshipCase, result: LRResult) -> dict[str, Any]:
-    """The ``reunite lr`` output object for one case (NaN, i.e. 0/0, written as null)."""
+    """The ``reunite lr`` output object for one case.
+
+    Non-finite numbers are written as null: LR NaN (0/0, every hypothesis impossible) and
+    +inf (only the denominator impossible); ``inconsistencies`` says which hypothesis,
+    marker and persons are impossible.
+    """
     out = {k: _json_number(v) for k, v in result.to_dict().items()}
     if case.notes:
         out["notes"] = list(case.notes)
