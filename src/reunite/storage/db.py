@@ -4,7 +4,8 @@ SQLite runs in WAL mode with foreign keys on, ``synchronous=NORMAL`` (WAL's docu
 safe setting: a killed process never corrupts the file or loses a committed transaction)
 and ``secure_delete`` so expunged rows are overwritten, not merely unlinked. The pysqlite
 driver's implicit transactions are replaced by explicit ``BEGIN`` (SQLAlchemy's documented
-recipe) so that DDL in migrations and batch imports are all-or-nothing.
+recipe) so that DDL in migrations and batch imports are all-or-nothing; ``BEGIN IMMEDIATE``
+serialises writers instead of failing them.
 """
 
 from __future__ import annotations
@@ -83,7 +84,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: nearly every transaction appends to the audit
+    # log, and a deferred one that upgrades to writing after another writer committed fails
+    # at once with SQLITE_BUSY (WAL snapshot), whereas this one waits for busy_timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine_for(url: str, **kwargs: Any) -> Engine:

@@ -531,9 +531,15 @@ class SqlStore:
         the two tables, so dead tuples holding ciphertext and wrapped keys are reclaimed.
         """
         if is_sqlite(self.engine):
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                connection.commit()
+            # On the driver connection, outside any transaction (a checkpoint cannot run
+            # inside the BEGIN IMMEDIATE the engine would open).
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM profile, data_key")
