@@ -188,3 +188,33 @@ def test_lr__impossible_denominator_is_null_not_infinity(tmp_path: Path) -> None
     assert out["lr"]["M1"] is None
     assert out["total_lr"] is None
     assert out["inconsistencies"][0]["hypothesis"] == "paternity"
+
+
+def test_lr__renormalised_frequencies_are_reported(tmp_path: Path) -> None:
+    case = _paternity_case()
+    case["markers"][0]["frequencies"] = [0.2, 0.3, 0.51]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    assert "renormalised" in proc.stderr
+    out = json.loads(proc.stdout)
+    assert "renormalised" in out["notes"][0]
+    assert out["lr"]["M1"] == pytest.approx(1 / (4 * 0.2 / 1.01), rel=1e-12)
+
+
+def test_lr__unseen_allele_added(tmp_path: Path) -> None:
+    case = _paternity_case()
+    case["markers"][0]["unseen_allele_frequency"] = 0.01
+    case["genotypes"]["CH"]["M1"] = ["1", "9"]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    # Allele 1 now has frequency 0.2 × 0.99: LR = 1 / (4 × 0.198).
+    assert out["lr"]["M1"] == pytest.approx(1 / (4 * 0.198), rel=1e-12)
