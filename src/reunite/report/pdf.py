@@ -74,7 +74,7 @@ def pedigree_drawing(report: IdentificationReport, *, max_width: float, font: st
         group.add(Line(*pt(fx, fy), *pt(mx, my), strokeColor=_INK, strokeWidth=2))
         kids = [layout.positions[c] for c in couple.children]
         mid_x, mid_y = (fx + mx) / 2, max(fy, my)
-        bar_y = min(y for _, y in kids) - half - 22
+        bar_y = layout.bar_y(couple)
         xs = [x for x, _ in kids] + [mid_x]
         group.add(Line(*pt(mid_x, mid_y), *pt(mid_x, bar_y), strokeColor=_INK, strokeWidth=2))
         group.add(Line(*pt(min(xs), bar_y), *pt(max(xs), bar_y), strokeColor=_INK,

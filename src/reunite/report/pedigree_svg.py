@@ -10,8 +10,8 @@ line.
 
 The chart is accessible: ``role="img"`` with ``<title>`` and ``<desc>`` (text supplied by
 the caller, so it can be translated), each person a ``<g>`` with its own ``<title>``.
-With ``interactive=True`` each person is also focusable (``tabindex="0"``,
-``role="button"``) and carries ``data-person-id`` for the web page's script.
+With ``interactive=True`` the chart is a ``role="group"`` and each person is focusable
+(``tabindex="0"``, ``role="button"``) and carries ``data-person-id`` for the page's script.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _lines(layout: PedigreeLayout) -> list[str]:
                    f'x2="{right[0] - half:g}" y2="{right[1]:g}"/>')
         mid_x, mid_y = (fx + mx) / 2, max(fy, my)
         kids = [layout.positions[c] for c in couple.children]
-        bar_y = min(y for _, y in kids) - half - 22
+        bar_y = layout.bar_y(couple)
         xs = [x for x, _ in kids] + [mid_x]
         out.append(f'<line class="descent" x1="{mid_x:g}" y1="{mid_y:g}" x2="{mid_x:g}" '
                    f'y2="{bar_y:g}"/>')
@@ -100,8 +100,11 @@ def pedigree_svg(
     names = dict(labels or {})
     half = layout.symbol / 2
     cid = _attr(chart_id)
+    # An image's children are presentational to assistive technology, so a chart whose
+    # persons are buttons is a group instead (WAI-ARIA 1.2, role "img").
+    role = "group" if interactive else "img"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="pedigree" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="pedigree" role="{role}" '
         f'viewBox="0 0 {layout.width:g} {layout.height:g}" width="{layout.width:g}" '
         f'height="{layout.height:g}" aria-labelledby="{cid}-title {cid}-desc">',
         f'<title id="{cid}-title">{escape(title)}</title>',

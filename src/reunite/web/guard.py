@@ -68,8 +68,11 @@ def status_for(exc: ReuniteError) -> int:
 
 def error_page(request: Request, actor: Actor | None, exc: ReuniteError) -> HTMLResponse:
     """A page explaining why the action did not happen (never a traceback)."""
+    referer = request.headers.get("referer", "")
+    own = f"{request.url.scheme}://{request.url.netloc}/"
+    back = referer if referer.startswith(own) else state_of(request).prefix + "/"
     return render(request, "error.html", status_code=status_for(exc), actor=actor,
-                  error=exc, problems=list(exc.problems)[:200])
+                  error=exc, problems=list(exc.problems)[:200], back=back)
 
 
 def redirect(path: str) -> Response:
