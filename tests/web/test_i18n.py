@@ -11,6 +11,7 @@ import pytest
 
 from reunite.governance.indices import PersonRole
 from reunite.report.verbal import ENFSI_BANDS
+from reunite.web.guard import ERROR_KINDS
 from reunite.web.i18n import LANGUAGES, Translator, catalogue, negotiate
 from reunite.web.views_cases import CONSENT_FIELDS, RELATIONS
 
@@ -30,6 +31,7 @@ DYNAMIC = {
     "report.decision.": ["confirmed", "rejected"],
     "verbal.": [key for _, key, _ in ENFSI_BANDS] + ["none", "exclusion", "undefined"],
     "verbal.sentence.": ["1", "2", "none", "exclusion", "undefined"],
+    "error.kind.": [name for _, _, name in ERROR_KINDS] + ["internal"],
 }
 
 

@@ -4,6 +4,7 @@ the whole workflow through import, screen, two reviewers and the PDF, and langua
 from __future__ import annotations
 
 import io
+import math
 import re
 
 from pypdf import PdfReader
@@ -13,6 +14,8 @@ from web_world import World, csrf_of
 from reunite.governance.roles import Actor
 from reunite.report.html import lr_html
 from reunite.report.identification import format_lr
+from reunite.services.reporting import identification_report
+from reunite.services.review import get_candidate
 
 # Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the matching engine uses:
 # a parent passes a given one of its alleles with (1 - r)/2 + (r/5)/2 = 0.4996 and the
@@ -155,6 +158,14 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
     url = f"/ui/candidates/{candidate.group(1)}"
     page = rita.get(url).text
     assert lr_html(format_lr(TOTAL_LR)) in page
+    # The report recomputes the LR exactly; it equals the screen's stored LR and the hand value.
+    reviewer = Actor.of("rita", ["reviewer"])
+    stored = get_candidate(world.workspace.store, reviewer, candidate.group(1)).candidate
+    report = identification_report(world.workspace.store, world.workspace.master,
+                                   world.workspace.engine, reviewer, candidate.group(1))
+    assert report.log10_total_lr is not None
+    assert math.isclose(report.log10_total_lr, stored.log10_lr, rel_tol=1e-9)
+    assert math.isclose(report.total_lr, TOTAL_LR, rel_tol=1e-9)
     assert ">6.24<" in page
     assert "extremely strong support" in page
     assert REMAINS_LABEL in page

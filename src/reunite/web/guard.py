@@ -23,8 +23,8 @@ from reunite.governance.roles import Actor
 from reunite.web.rendering import render
 from reunite.web.state import WebState
 
-__all__ = ["LoginRequired", "actor_or_login", "csrf_checked", "error_page", "state_of",
-           "status_for"]
+__all__ = ["ERROR_KINDS", "LoginRequired", "actor_or_login", "csrf_checked", "error_page",
+           "kind_of", "state_of", "status_for"]
 
 
 class LoginRequired(Exception):  # noqa: N818 -- a signal for the redirect handler
@@ -56,14 +56,22 @@ def csrf_checked(request: Request, token: str) -> None:
                                   "reload the page and try again", field="csrf")
 
 
+ERROR_KINDS: tuple[tuple[type[ReuniteError], int, str], ...] = (
+    (InputError, 422, "input"), (GovernanceError, 403, "refused"),
+    (AuthenticationError, 401, "auth"), (NotFoundError, 404, "missing"),
+    (ConflictError, 409, "conflict"),
+)
+"""Error class -> HTTP status (the same as the API's) and the key of its explanation."""
+
+
 def status_for(exc: ReuniteError) -> int:
     """The HTTP status of an error (the same table as the API's)."""
-    for kind, status in ((InputError, 422), (GovernanceError, 403),
-                         (AuthenticationError, 401), (NotFoundError, 404),
-                         (ConflictError, 409)):
-        if isinstance(exc, kind):
-            return status
-    return 500
+    return next((status for kind, status, _ in ERROR_KINDS if isinstance(exc, kind)), 500)
+
+
+def kind_of(exc: ReuniteError) -> str:
+    """The catalogue key suffix (``error.kind.<kind>``) explaining an error in words."""
+    return next((name for kind, _, name in ERROR_KINDS if isinstance(exc, kind)), "internal")
 
 
 def error_page(request: Request, actor: Actor | None, exc: ReuniteError) -> HTMLResponse:
@@ -72,7 +80,7 @@ def error_page(request: Request, actor: Actor | None, exc: ReuniteError) -> HTML
     own = f"{request.url.scheme}://{request.url.netloc}/"
     back = referer if referer.startswith(own) else state_of(request).prefix + "/"
     return render(request, "error.html", status_code=status_for(exc), actor=actor,
-                  error=exc, problems=list(exc.problems)[:200], back=back)
+                  error=exc, problems=list(exc.problems)[:200], back=back, kind=kind_of(exc))
 
 
 def redirect(path: str) -> Response:
