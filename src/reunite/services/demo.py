@@ -59,7 +59,8 @@ from reunite.storage.records import CaseRecord, PersonRecord
 from reunite.storage.repositories import SqlStore
 from reunite.storage.workflow import workflow_transaction
 
-__all__ = ["DEMO_MARKER", "FAMILY_SHAPES", "DemoResult", "FamilyShape", "run_demo"]
+__all__ = ["DEMO_MARKER", "FAMILY_SHAPES", "DemoResult", "FamilyShape", "register_cases",
+           "register_remains", "run_demo"]
 
 DEMO_MARKER = ".reunite-demo"
 """File that marks a data directory as the demo's own (the demo only ever wipes those)."""
@@ -168,7 +169,7 @@ def _profile(sample: str, profiles: SimulatedProfiles, row: int) -> Profile:
                             for m, (a, b) in profiles.genotype_texts(row).items()})
 
 
-def _register_cases(store: SqlStore, actor: Actor, shapes: Sequence[FamilyShape],
+def register_cases(store: SqlStore, actor: Actor, shapes: Sequence[FamilyShape],
                     today: date) -> list[tuple[str, str, dict[str, str]]]:
     """One transaction per case: the case, its people, a consent per typed relative."""
     consent_scope = ConsentScope(frozenset({Index.REFERENCE_FAMILY}),
@@ -204,10 +205,13 @@ def _register_cases(store: SqlStore, actor: Actor, shapes: Sequence[FamilyShape]
     return out
 
 
-def _register_remains(store: SqlStore, actor: Actor, labels: Sequence[str],
-                      today: date) -> list[str]:
-    """Unidentified remains, each with its own coroner's order (mass-fatality intake)."""
-    ids: list[str] = []
+def register_remains(store: SqlStore, actor: Actor, labels: Sequence[str],
+                     today: date) -> list[tuple[str, str]]:
+    """Unidentified remains, each with its own coroner's order (mass-fatality intake).
+
+    Returns (person id, basis id) per label, in order.
+    """
+    ids: list[tuple[str, str]] = []
     for start in range(0, len(labels), _REMAINS_CHUNK):
         chunk = labels[start:start + _REMAINS_CHUNK]
         people = [PersonRecord(new_id(), None, PersonRole.UNIDENTIFIED_REMAINS.value, label)
@@ -226,7 +230,7 @@ def _register_remains(store: SqlStore, actor: Actor, labels: Sequence[str],
                          + [AuditEntry(actor.name, "record-basis", f"basis:{b.id}",
                                        f"legal order for person {b.person_id}")
                             for b in bases])
-        ids.extend(p.id for p in people)
+        ids.extend((p.id, b.id) for p, b in zip(people, bases, strict=True))
     return ids
 
 
@@ -288,11 +292,11 @@ def run_demo(settings: Settings, table: FrequencyTable, *, synthetic: bool,
 
     # ---------------------------------------------------------------- people and bases
     report("opening cases and recording consents and legal orders", 0.12)
-    registered = _register_cases(workspace.store, caseworker, shapes, today)
-    remains_ids = _register_remains(workspace.store, caseworker,
-                                    [f"UP-{n + 1:05d}" for n in range(unidentified)], today)
-    background_ids = _register_remains(workspace.store, caseworker,
-                                       [f"BG-{n + 1:06d}" for n in range(background)], today)
+    registered = register_cases(workspace.store, caseworker, shapes, today)
+    remains_ids = [p for p, _ in register_remains(
+        workspace.store, caseworker, [f"UP-{n + 1:05d}" for n in range(unidentified)], today)]
+    background_ids = [p for p, _ in register_remains(
+        workspace.store, caseworker, [f"BG-{n + 1:06d}" for n in range(background)], today)]
     lap("cases and people")
 
     # ---------------------------------------------------------------- lab files
