@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader
+from report_case import make_report
 
 from reunite._version import __version__
 from reunite.report.html import render_report_html
@@ -49,3 +50,11 @@ def test_render_report_pdf__chinese_builds(report: IdentificationReport) -> None
 
     assert pdf.startswith(b"%PDF")
     assert b"STSong-Light" in pdf
+
+
+def test_render_report_html__exclusion_highlighted() -> None:
+    html = render_report_html(make_report(mutation=False), translator("en"))
+
+    assert '<tr class="excluded">' in html
+    assert "The candidate is excluded at: FGA" in html
+    assert "The DNA findings exclude H1" in html

@@ -155,6 +155,7 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
     reviews = rita.get("/ui/reviews").text
     candidate = re.search(r'/ui/candidates/([0-9a-f]+)"', reviews)
     assert candidate is not None
+    assert "extremely strong support" in reviews
     url = f"/ui/candidates/{candidate.group(1)}"
     page = rita.get(url).text
     assert lr_html(format_lr(TOTAL_LR)) in page
@@ -236,3 +237,14 @@ def test_language__query_cookie_and_accept_language(world: World) -> None:
     assert "用户名" in chinese.text
     assert "用户名" in remembered.text
     assert "用户名" in header.text
+
+
+def test_case_page__no_script_fallback_preselects_the_person(world: World) -> None:
+    client = world.client("carla")
+    people = _open_family(client)
+
+    page = client.get(f"/ui/cases/MP-7?person={people['Mother']}").text
+
+    assert f'<option value="{people["Mother"]}" selected>Mother</option>' in page
+    assert 'role="group"' in page
+    assert page.count('role="button"') == 3

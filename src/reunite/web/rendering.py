@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from reunite.governance.roles import Actor, is_permitted
 from reunite.report.html import lr_html
 from reunite.report.identification import format_log10_lr, format_lr
+from reunite.report.verbal import verbal_equivalent
 from reunite.web.i18n import LANGUAGES, Translator, negotiate
 
 __all__ = ["ENV", "language_of", "render"]
@@ -29,7 +30,14 @@ ENV = Environment(
     lstrip_blocks=True,
 )
 ENV.filters["sup"] = lr_html
-ENV.globals.update(format_lr=format_lr, format_log10_lr=format_log10_lr)
+
+
+def verbal_key(log10_lr: float) -> str:
+    """The ENFSI band of an LR given as log10 (catalogue key ``verbal.<key>``)."""
+    return verbal_equivalent(10.0**log10_lr if log10_lr < 308 else float("inf")).key
+
+
+ENV.globals.update(format_lr=format_lr, format_log10_lr=format_log10_lr, verbal_key=verbal_key)
 LANG_COOKIE = "lang"
 SECURITY_HEADERS = {
     # Scripts and styles from this site only (no inline script anywhere); no framing.
