@@ -13,6 +13,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from reunite._version import __version__
 from reunite.errors import ReuniteError, exit_code_for
@@ -70,20 +71,22 @@ _register_commands()
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and map reunite errors to exit codes."""
     try:
-        app(args=argv, standalone_mode=False)
+        # In non-standalone mode click returns the code of a typer.Exit instead of raising.
+        returned = app(args=argv, standalone_mode=False)
     except ReuniteError as exc:
-        _stderr.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        _stderr.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         sys.exit(exit_code_for(exc))
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         _stderr.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(0)
+    except typer.TyperException as exc:
+        # Usage errors (unknown command, bad option) from typer's bundled click.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            _stderr.print(str(exc))
+        sys.exit(int(getattr(exc, "exit_code", 2)))
+    sys.exit(returned if isinstance(returned, int) else 0)
