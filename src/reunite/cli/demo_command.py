@@ -11,6 +11,7 @@ threshold, time per phase) and how to open the web service on the same data.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import statistics
@@ -92,6 +93,12 @@ def _summary(result: DemoResult) -> Table:
                       f"{min(lrs):.1f} / {statistics.median(lrs):.1f} / {max(lrs):.1f}")
     table.add_row("[bold]false positives at the threshold[/]",
                   f"[bold]{len(result.false_positives)}[/]")
+    stricter = result.threshold * 100
+    cut = math.log10(stricter)
+    true_above = sum(1 for e in result.identifications if e["log10_lr"] >= cut)
+    false_above = sum(1 for e in result.false_positives if e["log10_lr"] >= cut)
+    table.add_row(f"at LR ≥ {stricter:g} instead: true / false",
+                  f"{true_above} / {false_above}")
     table.add_row("missed (LR below threshold)", f"{len(result.missed)} "
                   f"({sum(1 for m in result.missed if m['degraded'])} degraded)")
     for shape, (found, present) in result.by_shape().items():

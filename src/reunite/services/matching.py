@@ -77,7 +77,9 @@ UNIDENTIFIED = (Index.UNIDENTIFIED_LIVING, Index.UNIDENTIFIED_REMAINS)
 DEFAULT_MUTATION = MutationSpec("equal", rate=0.001)
 """Mutation allowance of the kinship scores: equal model, rate 0.001 per meiosis (the order
 of STR mutation rates), so one mutated allele lowers an LR instead of excluding."""
-_NEAR = 2.0  # blind hits within 2 log10 units under the threshold are re-scored exactly
+# The blind screen scores the same model as the exact engine, in float32 (about 7 digits):
+# hits within this many log10 units under the threshold are re-scored exactly too.
+_NEAR = 0.05
 
 
 def _policy(query_index: str, target_index: str, *, purpose: str) -> object:
