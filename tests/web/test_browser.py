@@ -260,6 +260,9 @@ def test_workflow_in_the_browser(server: tuple[str, str], browser: Any) -> None:
     assert tablet.locator("html").get_attribute("lang") == "zh-CN"
     assert "极强支持" in tablet.locator("#verbal").inner_text()
     _shot(tablet, "17-tablet-candidate-zh")
+    tablet.goto(case_url)  # the language choice is remembered
+    assert tablet.locator("h1").inner_text() == "案件 MP-2026-001"
+    _shot(tablet, "18-tablet-case-zh")
 
     # --- the data-protection officer ------------------------------------------------------
     dora = _login(browser, url, "dora")

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from reunite.errors import CaseError, InputError, ReuniteError
 from reunite.governance.indices import PersonRole
-from reunite.governance.roles import Actor
+from reunite.governance.roles import Action, Actor, is_permitted
 from reunite.report.pedigree_svg import pedigree_svg
 from reunite.services.cases import add_case_person, open_case
 from reunite.services.matching import SearchRequest
@@ -30,13 +30,13 @@ CONSENT_FIELDS = ("signed_by", "signed_on", "retention_until", "review_on", "sco
                   "international_sharing", "donor_confirmed")
 
 
-def _chart(folder: CaseFile, t: Translator) -> str:
+def _chart(folder: CaseFile, t: Translator, *, interactive: bool) -> str:
     missing = folder.missing_id
     return pedigree_svg(
         folder.pedigree, title=t("case.chart_title", case=folder.view.case.reference),
         description=t("case.chart_desc", people=len(folder.view.people),
                       typed=len(folder.typed)),
-        typed=folder.typed, missing=missing, labels=folder.labels, interactive=True,
+        typed=folder.typed, missing=missing, labels=folder.labels, interactive=interactive,
         chart_id="case-ped")
 
 
@@ -50,7 +50,8 @@ def _case_page(request: Request, actor: Actor, case: str, *, status_code: int = 
         return error_page(request, actor, exc)
     t = Translator(language_of(request))
     return render(request, "case.html", status_code=status_code, actor=actor, folder=folder,
-                  chart=_chart(folder, t), candidates=candidates, relations=RELATIONS,
+                  chart=_chart(folder, t, interactive=is_permitted(actor, Action.OPEN_CASE)),
+                  candidates=candidates, relations=RELATIONS,
                   form_error=form_error, selected=request.query_params.get("person", ""))
 
 
