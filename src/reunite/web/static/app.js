@@ -36,4 +36,11 @@
     document.querySelectorAll(".child-only").forEach(function (el) { el.hidden = !child; });
   }
   if (relation) { relation.addEventListener("change", sync); sync(); }
+
+  // After a refused form, move the keyboard focus to the explanation so it is read first.
+  var alert = document.querySelector("main [role=alert]");
+  if (alert) {
+    alert.setAttribute("tabindex", "-1");
+    alert.focus();
+  }
 })();
