@@ -248,3 +248,20 @@ def test_case_page__no_script_fallback_preselects_the_person(world: World) -> No
     assert f'<option value="{people["Mother"]}" selected>Mother</option>' in page
     assert 'role="group"' in page
     assert page.count('role="button"') == 3
+
+
+def test_protection__retention_due_is_marked(world: World) -> None:
+    carla = world.client("carla")
+    people = _open_family(carla)
+    url = f"/ui/cases/MP-7/people/{people['Father']}/consent"
+    expired = CONSENT | {"signed_on": "2020-01-01", "retention_until": "2021-01-01",
+                         "review_on": "2020-06-01"}
+    r = carla.post(url, data=expired | {"csrf": csrf_of(carla.get(url).text)},
+                   follow_redirects=False)
+    assert r.status_code == 303
+
+    page = world.client("dora").get("/ui/protection").text
+    row = next(row for row in page.split("<tr") if "<td>Father</td>" in row)
+
+    assert "2021-01-01" in row
+    assert "<strong>due</strong>" in row
