@@ -164,8 +164,20 @@ def _fresh_dir(data_dir: Path) -> None:
     (data_dir / DEMO_MARKER).write_text("created by `reunite demo`; safe to delete\n")
 
 
+_GENOTYPES: dict[tuple[str, str], Genotype] = {}
+
+
+def _genotype(a: str, b: str) -> Genotype:
+    # Genotypes are frozen values and repeat endlessly across 100,000 profiles: parse each
+    # allele pair once.
+    found = _GENOTYPES.get((a, b))
+    if found is None:
+        found = _GENOTYPES[(a, b)] = Genotype(a, b)
+    return found
+
+
 def _profile(sample: str, profiles: SimulatedProfiles, row: int) -> Profile:
-    return Profile(sample, {m: Genotype(a, b)
+    return Profile(sample, {m: _genotype(a, b)
                             for m, (a, b) in profiles.genotype_texts(row).items()})
 
 
