@@ -26,7 +26,7 @@ lint: $(STAMP)
 
 test: $(STAMP) browser-deps
 	$(MAKE) lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 # Debian's Chromium (and a CJK font) for the Playwright browser tests; never `playwright install`.
 browser-deps:
