@@ -123,3 +123,22 @@ def test_search__direct_needs_a_reference_of_the_missing_person(
         engine.run(LAB, SearchRequest("direct", case="MP-9"))
     with pytest.raises(GovernanceError):
         engine.run(Actor.of("aud", [Role.AUDITOR]), SearchRequest("blind"))
+
+
+def test_screen__on_a_dask_cluster_gives_the_same_answer(store: SqlStore, master: MasterKey,
+                                                         family: dict[str, str]) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(processes=False, n_workers=2, threads_per_worker=1,
+                            dashboard_address=None) as client:
+        local = MatchingEngine(store, master, TABLE, threshold=1.0, mutation=None,
+                               clock=lambda: TODAY)
+        sharded = MatchingEngine(store, master, TABLE, threshold=1.0, mutation=None,
+                                 clock=lambda: TODAY, scheduler=client)
+
+        expected = local.run(LAB, SearchRequest("screen", case="MP-9")).hits
+        actual = sharded.run(LAB, SearchRequest("screen", case="MP-9")).hits
+        blind = sharded.run(LAB, SearchRequest("blind", threshold=5.0)).hits
+
+    assert actual == expected
+    assert [h["profile_id"] for h in blind if h["log10_lr"] is not None] == [
+        family["child-remains"]]

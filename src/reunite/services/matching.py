@@ -18,6 +18,11 @@ search matrix, audit) and the engine's own policy check:
 * ``blind``: every open case against every unidentified profile, streaming top-k
   (:func:`reunite.search.blind_search`), hits near the threshold re-scored exactly.
 
+With a Dask scheduler (``REUNITE_SCHEDULER`` / ``reunite serve --scheduler``) the screen
+and blind searches run on :class:`reunite.search.distributed.ShardedIndex`, built from the
+in-memory matrix (codes only, never ciphertexts or keys) and rebuilt when it changes; the
+answers are the single-process ones.
+
 Candidates at or above the LR threshold are stored with their per-marker log10 LRs and
 provenance, once per (case, unidentified profile), for review.
 """
@@ -50,6 +55,7 @@ from reunite.search import (
     direct_match,
     screen_family,
 )
+from reunite.search.distributed import ShardedIndex
 from reunite.search.encode import code_to_pair
 from reunite.search.screen import block_tables, exact_missing_person_lr, screening_markers
 from reunite.services.audit_service import AuditEntry, append_audit
@@ -141,6 +147,8 @@ class _IndexState:
     matrix: ProfileMatrix
     fingerprint: tuple[int, str, date] | None = None
     persons: dict[str, str] = field(default_factory=dict)  # profile id -> person id
+    sharded: ShardedIndex | None = None
+    sharded_version: int = -1
 
 
 def _texts(profile: Profile) -> dict[str, tuple[str, str]]:
@@ -177,12 +185,14 @@ class MatchingEngine:
 
     def __init__(self, store: SqlStore, master: MasterKey, frequencies: FrequencyTable, *,
                  threshold: float = 10_000.0, mutation: MutationSpec | None = DEFAULT_MUTATION,
-                 backend: str | None = None, clock: Callable[[], date] | None = None) -> None:
+                 backend: str | None = None, clock: Callable[[], date] | None = None,
+                 scheduler: Any = None) -> None:
         self.store = store
         self.frequencies = frequencies
         self.threshold = threshold
         self.mutation = mutation
         self.backend = backend
+        self.scheduler = scheduler
         self._master = master
         self._clock = clock or (lambda: datetime.now(UTC).date())
         self._states: dict[Index, _IndexState] = {}
@@ -236,6 +246,27 @@ class MatchingEngine:
             state.fingerprint = (count, last, today)
             return state
 
+    def _sharded(self, index: Index) -> ShardedIndex | None:
+        """With a Dask scheduler: the index sharded over the workers (rebuilt on change)."""
+        if self.scheduler is None:
+            return None
+        state = self._state(index)
+        matrix = state.matrix
+        if state.sharded is None or state.sharded_version != matrix.version:
+            live = np.flatnonzero(matrix.alive)
+            codes = matrix.codes[live].astype(np.int64)
+            indices = np.empty((live.size, matrix.n_markers, 2), dtype=np.int16)
+            for m in range(matrix.n_markers):
+                first, second = matrix.allele_pairs(m)
+                indices[:, m, 0] = first[codes[:, m]]
+                indices[:, m, 1] = second[codes[:, m]]
+            state.sharded = ShardedIndex.from_allele_indices(
+                self.scheduler, matrix.ids_of(live), matrix.markers,
+                [matrix.alleles(m) for m in range(matrix.n_markers)], indices,
+                frequency_table_id=matrix.frequency_table_id)
+            state.sharded_version = matrix.version
+        return state.sharded
+
     def forget(self, profile_id: str, index: Index) -> None:
         """Drop an expunged profile from memory at once (a withdrawal hook)."""
         with self._lock:
@@ -245,9 +276,10 @@ class MatchingEngine:
                 del state.persons[profile_id]
 
     def indexed_counts(self) -> dict[str, int]:
-        """Live profiles per loaded index (an index loads on its first search)."""
-        with self._lock:
-            return {index.value: len(state.matrix) for index, state in self._states.items()}
+        """Live profiles per loaded index (an index loads on its first search).
+
+        Lock-free on purpose: a health check must answer while a long search runs."""
+        return {index.value: len(state.matrix) for index, state in list(self._states.items())}
 
     def person_of(self, profile_id: str) -> str | None:
         """The person an indexed unidentified profile belongs to."""
@@ -393,11 +425,20 @@ class MatchingEngine:
                 searched += len(matrix)
                 if len(matrix) == 0:
                     continue
-                result = screen_family(
-                    matrix, family.family, frequencies=self.frequencies,
-                    query_index=Index.REFERENCE_FAMILY.value, target_index=Index(target).value,
-                    policy=_policy, mutation=self.mutation, k=request.k,
-                    threshold=threshold, backend=self.backend)
+                sharded = self._sharded(Index(target))
+                if sharded is not None:
+                    result = sharded.screen_family(
+                        family.family, frequencies=self.frequencies,
+                        query_index=Index.REFERENCE_FAMILY.value,
+                        target_index=Index(target).value, policy=_policy, k=request.k,
+                        threshold=threshold, mutation=self.mutation)
+                else:
+                    result = screen_family(
+                        matrix, family.family, frequencies=self.frequencies,
+                        query_index=Index.REFERENCE_FAMILY.value,
+                        target_index=Index(target).value, policy=_policy,
+                        mutation=self.mutation, k=request.k, threshold=threshold,
+                        backend=self.backend)
             provenance.append(result.provenance.to_dict())
             for hit in result.hits:
                 hits.append({"profile_id": hit.profile_id, "log10_lr": hit.log10_lr,
@@ -457,11 +498,20 @@ class MatchingEngine:
                     report(share * (n + 0.8 * done / max(total, 1)),
                            f"blind search in {target}: {done}/{total} families")
 
-                result = blind_search(
-                    matrix, [f.case_id for f in families], block_tables(cases, matrix, markers),
-                    query_index=Index.REFERENCE_FAMILY.value,
-                    target_index=Index(target).value, policy=_policy, k=request.k,
-                    block_size=64, progress=tick, backend=self.backend)
+                sharded = self._sharded(Index(target))
+                if sharded is not None:
+                    result = sharded.blind_search(
+                        cases, frequencies=self.frequencies,
+                        query_index=Index.REFERENCE_FAMILY.value,
+                        target_index=Index(target).value, policy=_policy, k=request.k,
+                        mutation=self.mutation, block_size=64)
+                else:
+                    result = blind_search(
+                        matrix, [f.case_id for f in families],
+                        block_tables(cases, matrix, markers),
+                        query_index=Index.REFERENCE_FAMILY.value,
+                        target_index=Index(target).value, policy=_policy, k=request.k,
+                        block_size=64, progress=tick, backend=self.backend)
                 provenance.append(result.provenance.to_dict())
                 rows = {pid: r for r, pid in enumerate(matrix.ids_of(np.arange(matrix.n_rows)))}
                 report(share * (n + 0.85), "re-scoring the best hits exactly")

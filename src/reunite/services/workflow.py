@@ -151,7 +151,7 @@ def open_workspace(settings: Settings, *, workers: int = 1,
         raise ConfigurationError("the database schema is not up to date: run `reunite init` "
                                  "or `reunite db upgrade`", field="database_url")
     engine = MatchingEngine(store, master, frequencies, threshold=settings.lr_threshold,
-                            backend=backend)
+                            backend=backend, scheduler=settings.scheduler)
     return Workspace(settings, store, master, frequencies, engine, JobRunner(workers=workers))
 
 
