@@ -142,3 +142,22 @@ def test_screen__on_a_dask_cluster_gives_the_same_answer(store: SqlStore, master
     assert actual == expected
     assert [h["profile_id"] for h in blind if h["log10_lr"] is not None] == [
         family["child-remains"]]
+
+
+def test_direct__own_reference_matches_with_lr_one_over_rmp(
+        store: SqlStore, master: MasterKey, family: dict[str, str]) -> None:
+    view = cases.get_case(store, SETUP, "MP-9")
+    missing = view.missing[0].id
+    basis = workflow.record_consent(store, SETUP, person_id=missing, signed_by="parents",
+                                    signed_on=date(2026, 1, 1),
+                                    retention_until=date(2036, 1, 1),
+                                    review_on=date(2027, 1, 1))
+    _enrol(store, master, missing, basis, "7", "6")  # the toothbrush
+    engine = MatchingEngine(store, master, TABLE, threshold=2.0, mutation=None,
+                            clock=lambda: TODAY)
+
+    outcome = engine.run(LAB, SearchRequest("direct", case="MP-9"))
+
+    assert [h["profile_id"] for h in outcome.hits] == [family["child-remains"]]
+    assert outcome.hits[0]["log10_lr"] == pytest.approx(-math.log10(2 * 0.2 * 0.3), rel=1e-9)
+    assert len(outcome.candidate_ids) == 1

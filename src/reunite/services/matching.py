@@ -381,7 +381,8 @@ class MatchingEngine:
                 result = direct_match(
                     matrix, _texts(query), query_index=Index.REFERENCE_DIRECT.value,
                     target_index=Index(target).value, policy=_policy,
-                    stringency=Stringency.MODERATE, min_shared=8, max_mismatch=0,
+                    stringency=Stringency.MODERATE, min_shared=min(8, len(_texts(query))),
+                    max_mismatch=0,
                     frequencies=self.frequencies, limit=request.k, backend=self.backend)
                 searched += len(matrix)
             provenance.append(result.provenance.to_dict())
