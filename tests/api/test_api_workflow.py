@@ -150,10 +150,15 @@ def test_workflow__blind_search_finds_the_same_identification(server: Server,
 
 def test_workflow__withdrawal_expunges_and_audit_verifies(server: Server,
                                                           world: dict[str, Any]) -> None:
+    listed = ok(server.call("dpo", "GET", f"/persons/{world['person']['mother']['id']}/bases"))
     withdrawn = ok(server.call("dpo", "POST", f"/bases/{world['bases']['mother']}/withdrawal",
                                json={"reason": "the mother withdrew her consent"}))
+    after = ok(server.call("dpo", "GET", f"/persons/{world['person']['mother']['id']}/bases"))
     verified = ok(server.call("aud", "POST", "/audit/verify"))
 
+    assert [b["id"] for b in listed] == [world["bases"]["mother"]]
+    assert listed[0]["withdrawn_on"] is None
+    assert after[0]["withdrawn_on"] is not None
     assert withdrawn["expunged_profiles"] == [world["mother_profile"]]
     assert verified["valid"] is True
     assert verified["events"] > 50

@@ -16,6 +16,7 @@ __all__ = [
     "ApiTokenIn",
     "ApiTokenOut",
     "AuditVerifyOut",
+    "BasisOut",
     "CandidateOut",
     "CaseIn",
     "CaseOut",
@@ -177,6 +178,24 @@ class LegalOrderIn(_In):
     expires_on: date | None = None
     indices: list[str] | None = Field(default=None, max_length=5)
     purposes: list[str] | None = Field(default=None, max_length=3)
+
+
+class BasisOut(BaseModel):
+    """A consent or legal order as recorded (withdrawn_on / revoked_on once ended)."""
+
+    id: str
+    person_id: str
+    kind: str
+    indices: list[str]
+    purposes: list[str]
+    signed_on: date | None
+    retention_until: date | None
+    withdrawn_on: date | None
+    authority: str | None
+    order_reference: str | None
+    issued_on: date | None
+    expires_on: date | None
+    revoked_on: date | None
 
 
 class ProfileIn(_In):

@@ -63,6 +63,7 @@ __all__ = [
     "import_lab_file",
     "install_frequencies",
     "open_workspace",
+    "person_bases",
     "prepare_data_dir",
     "read_lab_file",
     "record_consent",
@@ -204,6 +205,14 @@ def record_legal_order(store: SqlStore, actor: Actor, *, person_id: str, authori
                                                      Purpose.COMMINGLING]),
                        expires_on=expires_on)
     return enrolment.record_basis(store, actor, person_id=person_id, basis=basis)
+
+
+def person_bases(store: SqlStore, actor: Actor, person_id: str) -> list[BasisRecord]:
+    """The consents and legal orders recorded for a person (``read-case``)."""
+    checked(store, actor, Action.READ_CASE, f"person:{person_id}")
+    _person(store, person_id)
+    with workflow_transaction(store) as (_, flow):
+        return flow.bases_of([person_id]).get(person_id, [])
 
 
 def _valid_basis(person: PersonRecord, bases: list[BasisRecord], today: date) -> str | None:

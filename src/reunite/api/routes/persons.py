@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from reunite.api.deps import ActorDep, SessionDep, WorkspaceDep
 from reunite.api.routes.cases import person_out
 from reunite.api.schemas import (
+    BasisOut,
     ConsentIn,
     IdOut,
     LegalOrderIn,
@@ -35,6 +36,17 @@ def record_consent(person_id: str, body: ConsentIn, actor: ActorDep,
         signed_on=body.signed_on, retention_until=body.retention_until,
         review_on=body.review_on, indices=body.indices, purposes=body.purposes,
         international_sharing=body.international_sharing))
+
+
+@router.get("/persons/{person_id}/bases")
+def list_bases(person_id: str, actor: ActorDep, store: SessionDep) -> list[BasisOut]:
+    """The consents and legal orders recorded for a person."""
+    return [BasisOut(id=b.id, person_id=b.person_id, kind=b.kind, indices=list(b.indices),
+                     purposes=list(b.purposes), signed_on=b.signed_on,
+                     retention_until=b.retention_until, withdrawn_on=b.withdrawn_on,
+                     authority=b.authority, order_reference=b.order_reference,
+                     issued_on=b.issued_on, expires_on=b.expires_on, revoked_on=b.revoked_on)
+            for b in workflow.person_bases(store, actor, person_id)]
 
 
 @router.post("/persons/{person_id}/legal-orders", status_code=status.HTTP_201_CREATED)
