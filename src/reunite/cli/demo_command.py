@@ -128,7 +128,7 @@ def demo(
     threshold: Annotated[float, typer.Option(help="LR threshold for a candidate.")] = 10_000.0,
     data_dir: Annotated[Path, typer.Option(
         help="Fresh data directory for the demo (a previous demo's is replaced).")
-    ] = Path("reunite-demo"),
+    ] = Path("build") / "reunite-demo",
     shared_dir: Annotated[Path | None, typer.Option(
         help="Folder holding data/nist-1036-us-population (default: $REUNITE_SHARED_DIR "
              "or ../shared).")] = None,
