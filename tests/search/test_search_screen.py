@@ -190,3 +190,22 @@ class TestScreenErrors:
         with pytest.raises(InputError, match="k must"):
             screen_family(matrix, family, frequencies=freqs, query_index="q",
                           target_index="t", policy=allow, k=-1)
+
+
+@pytest.mark.parametrize("case", ["both parents", "one sibling"])
+def test_screen_with_theta__equals_exact_engine(case: str) -> None:
+    mutation = MutationSpec("equal", rate=0.005)
+    matrix, family, freqs = _setup(case, 7, mutation=mutation)
+    markers = screening_markers(matrix, freqs, [family], mutation=mutation)
+    theta = 0.02
+
+    result = screen_family(matrix, family, frequencies=freqs, query_index="q",
+                           target_index="t", policy=allow, k=4, mutation=mutation,
+                           theta=theta)
+    plain = family_log_lr_table(family, matrix, markers)
+    corrected = family_log_lr_table(family, matrix, markers, theta=theta)
+
+    assert not np.allclose(plain, corrected)
+    for hit in result.hits:
+        assert hit.log10_lr == pytest.approx(hit.screen_log10_lr, rel=1e-9, abs=1e-12)
+    assert dict(result.provenance.parameters)["theta"] == theta

@@ -101,6 +101,8 @@ def screen(
                                                     "LR at least this.")] = None,
     mutation_rate: Annotated[float, typer.Option(help="Equal-model mutation rate (0: none).")
                              ] = 0.001,
+    theta: Annotated[float, typer.Option(help="Subpopulation correction θ "
+                                         "(Balding–Nichols).")] = 0.0,
     query_index: QueryIndex = "reference-family",
     target_index: TargetIndex = "unidentified-remains",
     scheduler: Scheduler = None,
@@ -114,7 +116,8 @@ def screen(
     """
     results = search_service.screen_files(
         family, index_files, freqs, query_index=query_index, target_index=target_index,
-        mutation_rate=mutation_rate, k=k, threshold=threshold, scheduler=scheduler)
+        mutation_rate=mutation_rate, k=k, threshold=threshold, theta=theta,
+        scheduler=scheduler)
     if as_json:
         _print_json([_clean(r.to_dict()) for r in results])
         return

@@ -17,6 +17,10 @@ genotype code (:func:`family_log_lr_table`); every candidate is then scored by
 (:func:`reunite.stats.missing_person.missing_person_lr`), so the reported LRs are exact;
 the screening score is reported beside them.
 
+With a subpopulation correction θ > 0 (Balding–Nichols) ``P(x_m)`` becomes the probability
+of ``x_m`` for an unrelated person drawn from the same urn as the family's founders, as
+:mod:`reunite.stats.missing_person` defines it; the look-up still equals the exact LR.
+
 Frequencies: the marker's table alleles, plus every allele of the index and of the
 references that the table lacks at the table's minimum frequency, renormalised
 (``FrequencyTable.with_unseen_alleles``, as Familias does). The same markers serve the
@@ -186,12 +190,16 @@ def _genotype(texts: Sequence[str] | None) -> tuple[str, str] | None:
 
 
 def family_log_lr_table(
-    family: FamilyCase, matrix: ProfileMatrix, markers: Sequence[KinshipMarker | None]
+    family: FamilyCase, matrix: ProfileMatrix, markers: Sequence[KinshipMarker | None],
+    *, theta: float = 0.0,
 ) -> npt.NDArray[np.float64]:
     """Natural-log ``LR_m(code)`` for every marker and genotype code of ``matrix``.
 
     float64, shape ``(n_markers, matrix.table_width)``; column 0 (untyped) and unscored
-    markers are 0; an impossible genotype (an exclusion) is ``-inf``.
+    markers are 0; an impossible genotype (an exclusion) is ``-inf``. With θ > 0 the
+    denominator is the Balding–Nichols probability of ``g`` given the family's founder
+    alleles (as the statistics engine defines it), so the look-up still equals the exact
+    LR marker by marker.
     """
     table = np.zeros((matrix.n_markers, matrix.table_width), dtype=np.float64)
     used = [(m, marker) for m, marker in enumerate(markers) if marker is not None]
@@ -203,7 +211,8 @@ def family_log_lr_table(
     }
     try:
         genotype_table = missing_person_genotype_table(
-            family.pedigree, family.missing_person, references, [k for _, k in used])
+            family.pedigree, family.missing_person, references, [k for _, k in used],
+            theta=theta)
     except CaseError as exc:
         raise CaseError("the family's references are impossible on its pedigree",
                         case=family.family_id, marker=exc.marker) from exc
@@ -295,6 +304,8 @@ def exact_missing_person_lr(
     family: FamilyCase,
     candidate: Texts,
     markers: Sequence[KinshipMarker | None],
+    *,
+    theta: float = 0.0,
 ) -> tuple[float | None, dict[str, float]]:
     """Exact ``log10 LR`` (None for LR 0) and per-marker log10 LRs of ``candidate`` being
     the missing person, by :func:`reunite.stats.missing_person.missing_person_lr` (H1 the
@@ -306,7 +317,7 @@ def exact_missing_person_lr(
     }
     poi = {m.name: _genotype(candidate.get(m.name)) for m in used}
     result = missing_person_lr(family.pedigree, family.missing_person, poi, references, used,
-                               poi_id=_POI)
+                               poi_id=_POI, theta=theta)
     per_marker = {m: v / _LN10 for m, v in result.log_lr_per_marker().items()}
     return result.log10_total_lr(), per_marker
 
@@ -326,6 +337,7 @@ def screen_family(
     rescore: bool = True,
     backend: ScoringBackend | str | None = None,
     index_alleles: Mapping[str, Sequence[str]] | None = None,
+    theta: float = 0.0,
 ) -> ScreenResult:
     """Screen every live profile against ``family`` (see the module docstring).
 
@@ -342,7 +354,9 @@ def screen_family(
     engine = resolve_backend(backend)
     markers = screening_markers(matrix, frequencies, [family], mutation=mutation,
                                 index_alleles=index_alleles)
-    table = family_log_lr_table(family, matrix, markers)
+    if not 0.0 <= theta < 1.0:
+        raise InputError("theta must be in [0, 1)", field="theta", value=theta)
+    table = family_log_lr_table(family, matrix, markers, theta=theta)
     log_threshold = math.log(threshold) if threshold is not None else math.inf
     rows, scores = engine.screen_select(matrix.codes, matrix.alive, table, k, log_threshold)
     ids = matrix.ids_of(rows)
@@ -357,7 +371,8 @@ def screen_family(
         screen10 = float(scores[i]) / _LN10
         if rescore:
             candidate = _decode(matrix, codes[rows[i]])
-            exact, per_marker = exact_missing_person_lr(family, candidate, markers)
+            exact, per_marker = exact_missing_person_lr(family, candidate, markers,
+                                                        theta=theta)
         else:
             exact, per_marker = screen10, {}
         hits.append(ScreenHit(ids[i], exact, screen10, per_marker))
@@ -365,7 +380,7 @@ def screen_family(
                              -h.screen_log10_lr, h.profile_id))
     provenance = make_provenance(
         "search.screen",
-        {"k": k, "threshold": threshold, "rescored": rescore, "theta": 0.0,
+        {"k": k, "threshold": threshold, "rescored": rescore, "theta": theta,
          "mutation": mutation.to_dict() if isinstance(mutation, MutationSpec) else
          ("per marker" if mutation else None),
          "query_index": query_index, "target_index": target_index, "purpose": purpose,

@@ -189,7 +189,7 @@ def screen_files(
     family_path: str | Path, index_paths: Sequence[str | Path], frequencies_path: str | Path,
     *, query_index: str = Index.REFERENCE_FAMILY.value,
     target_index: str = Index.UNIDENTIFIED_REMAINS.value, mutation_rate: float = 0.001,
-    k: int = 10, threshold: float | None = None, scheduler: Any = None,
+    k: int = 10, threshold: float | None = None, theta: float = 0.0, scheduler: Any = None,
 ) -> list[ScreenResult]:
     """Each family of ``family_path`` screened against the profiles of ``index_paths``."""
     governance_policy(query_index, target_index, purpose=Purpose.IDENTIFICATION.value)
@@ -200,7 +200,7 @@ def screen_files(
     common: dict[str, Any] = {
         "frequencies": freqs, "query_index": query_index, "target_index": target_index,
         "policy": governance_policy, "k": k, "threshold": threshold,
-        "mutation": _mutation(mutation_rate),
+        "mutation": _mutation(mutation_rate), "theta": theta,
     }
     if scheduler is not None:
         sharded = ShardedIndex.from_profiles(scheduler, profiles, markers,
