@@ -68,9 +68,20 @@ def _table() -> FrequencyTable:
                                enumerate(rng.uniform(0.2, 1.0, 10))} for m in markers})
 
 
+_GENOTYPES: dict[tuple[str, str], Genotype] = {}
+
+
+def _genotype(a: str, b: str) -> Genotype:
+    # Frozen values that repeat across a million profiles: parse each pair once.
+    found = _GENOTYPES.get((a, b))
+    if found is None:
+        found = _GENOTYPES[(a, b)] = Genotype(a, b)
+    return found
+
+
 def _profiles(ids: list[str], sims: Any) -> list[Profile]:
-    return [Profile(pid, {m: Genotype(a, b) for m, (a, b) in sims.genotype_texts(r).items()})
-            for r, pid in enumerate(ids)]
+    return [Profile(pid, {m: _genotype(a, b) for m, (a, b) in
+                          sims.genotype_texts(r).items()}) for r, pid in enumerate(ids)]
 
 
 def build(data_dir: Path, n_profiles: int) -> dict[str, Any]:
