@@ -46,6 +46,8 @@ REFUSED = [
     ("lab", "POST", "/audit/verify", None),
     ("cw", "POST", "/retention/expire", None),
     ("admin", "POST", "/persons/{person}/consents", CONSENT),
+    ("lab", "POST", "/profiles/expunge", {"profile_ids": ["x"], "authority": "Court",
+                                          "reference": "O-1"}),
 ]
 
 
@@ -149,3 +151,11 @@ def test_request__bad_genotype_names_marker(server: Server, people: dict[str, An
     assert response.status_code == 422
     assert problem["marker"] == "TH01" or any(e.get("marker") == "TH01"
                                               for e in problem.get("errors", []))
+
+
+def test_expunge__unknown_profile_is_404(server: Server, people: dict[str, Any]) -> None:
+    response = server.call("dpo", "POST", "/profiles/expunge", json={
+        "profile_ids": ["0" * 32], "authority": "Court", "reference": "O-1"})
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"

@@ -24,6 +24,7 @@ __all__ = [
     "ConsentIn",
     "DecisionIn",
     "DecisionOut",
+    "ExpungeIn",
     "HealthOut",
     "IdOut",
     "ImportOut",
@@ -281,6 +282,14 @@ class WithdrawalIn(_In):
     """Why a consent is withdrawn (or a legal order revoked)."""
 
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class ExpungeIn(_In):
+    """Profiles a legal order requires expunged."""
+
+    profile_ids: list[str] = Field(min_length=1, max_length=1000)
+    authority: str = _Text
+    reference: str = Field(min_length=1, max_length=100)
 
 
 class WithdrawalOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from reunite.api.deps import ActorDep, SessionDep, WorkspaceDep
-from reunite.api.schemas import AuditVerifyOut, WithdrawalIn, WithdrawalOut
+from reunite.api.schemas import AuditVerifyOut, ExpungeIn, WithdrawalIn, WithdrawalOut
 from reunite.services import audit_service, withdrawal, workflow
 
 router = APIRouter(tags=["governance"])
@@ -24,6 +24,15 @@ def expire(actor: ActorDep, workspace: WorkspaceDep) -> WithdrawalOut:
     """Expunge profiles past their basis's retention or their closed case's."""
     removed = withdrawal.expire_retention(workspace.store, actor,
                                           hooks=[workspace.engine.forget])
+    return WithdrawalOut(basis_id="", expunged_profiles=removed)
+
+
+@router.post("/profiles/expunge")
+def expunge(body: ExpungeIn, actor: ActorDep, workspace: WorkspaceDep) -> WithdrawalOut:
+    """Expunge named profiles because a legal order requires it (crypto-shredding)."""
+    removed = withdrawal.expunge_by_legal_order(
+        workspace.store, actor, profile_ids=body.profile_ids, authority=body.authority,
+        reference=body.reference, hooks=[workspace.engine.forget])
     return WithdrawalOut(basis_id="", expunged_profiles=removed)
 
 
