@@ -54,7 +54,8 @@ def run(
                         f"(LR ≥ {outcome.threshold:g})")
     for column in ("case", "profile", "log10 LR"):
         table.add_column(column)
-    for hit in outcome.hits[:20]:
+    ranked = sorted(outcome.hits, key=lambda h: -(h.get("log10_lr") or -1e300))
+    for hit in ranked[:20]:
         value = hit.get("log10_lr")
         table.add_row(str(hit.get("case_id")), str(hit["profile_id"]),
                       "excluded" if value is None else f"{value:.2f}")
