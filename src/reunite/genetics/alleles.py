@@ -206,25 +206,34 @@ def _from_float(value: float) -> str:
     return f"{whole}.{part}" if part else str(whole)
 
 
+@lru_cache(maxsize=65_536)
+def _allele_of_text(text: str) -> Allele:
+    # One shared Allele per distinct text: alleles are immutable, and a lab file repeats
+    # a few dozen designations millions of times. Errors are not cached (lru_cache does
+    # not store exceptions), so a bad value is re-parsed and reported every time.
+    return Allele(text)
+
+
 def parse_allele(value: str | int | float, *, marker: str | None = None) -> Allele:
     """Read one allele designation from a string, an int (``9``) or a float (``9.3``).
 
     Surrounding whitespace is ignored and ``x``/``y``/``ol`` are accepted in any case.
     Raises :class:`~reunite.errors.AlleleError` naming the value (and ``marker``, if
     given) for anything that is not an allele: ``"abc"``, ``"-3"``, ``"9.9.9"``, ``""``.
+    Text values are cached: equal texts give the same (immutable) :class:`Allele`.
     """
     try:
+        if isinstance(value, str):  # the common case first; str is never bool/int/float
+            return _allele_of_text(value)
         if isinstance(value, bool):
             raise AlleleError("a boolean is not an allele designation", value=value)
         if isinstance(value, int):
             text = str(value)
         elif isinstance(value, float):
             text = _from_float(value)
-        elif isinstance(value, str):
-            text = value
         else:
             raise AlleleError("an allele must be given as text or a number", value=value)
-        return Allele(text)
+        return _allele_of_text(text)
     except AlleleError as exc:
         if marker is None and exc.context.get("value") is value:
             raise

@@ -246,6 +246,13 @@ MARKERS, _LOOKUP = _build()
 """Every known marker by canonical name."""
 
 
+@lru_cache(maxsize=8192)
+def _resolve(name: str) -> str | None:
+    # Readers resolve the same few dozen spellings once per row: remember each answer
+    # (the table is fixed at import, so an answer never goes stale).
+    return _LOOKUP.get(_normalise(name))
+
+
 def canonical_marker_name(name: str, *, allow_unknown: bool = False) -> str:
     """The canonical name of marker ``name`` (``"VWA"`` → ``"vWA"``, ``"PENTA_E"`` → ``"Penta E"``).
 
@@ -253,11 +260,11 @@ def canonical_marker_name(name: str, *, allow_unknown: bool = False) -> str:
     :class:`~reunite.errors.MarkerError` naming it, unless ``allow_unknown`` is true, in
     which case the name is returned stripped of surrounding whitespace.
     """
+    if type(name) is str and name in MARKERS:  # already canonical: the common case
+        return name
     if not isinstance(name, str) or not name.strip():
         raise MarkerError("empty or non-text marker name", value=name)
-    if name in MARKERS:  # already canonical: the common case, skip normalising
-        return name
-    canonical = _LOOKUP.get(_normalise(name))
+    canonical = _resolve(name)
     if canonical is not None:
         return canonical
     if allow_unknown:

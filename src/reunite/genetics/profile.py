@@ -14,7 +14,7 @@ typed error naming the sample, marker and value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -38,6 +38,10 @@ Sex = Literal["male", "female"]
 # Cells that mean "this allele was not seen" in a partial genotype.
 _UNKNOWN_ALLELE = frozenset({"?", "F", "Q"})
 
+# Profile._hash before the first hash() call; hash() never returns -1 (CPython maps it
+# to -2), so the sentinel cannot collide with a real hash.
+_NOT_HASHED = -1
+
 
 def _allele(value: AlleleInput) -> Allele:
     return value if isinstance(value, Allele) else parse_allele(value)
@@ -49,20 +53,36 @@ class Genotype:
 
     ``Genotype("15", "14")`` equals ``Genotype(14, 15)``; ``alleles`` is sorted.
     ``Genotype.partial(a)`` is a genotype with one known allele ``a`` and one unknown.
+    The hash is computed once, at construction: a profile set or index hashes the same
+    few hundred genotypes millions of times.
     """
 
     alleles: tuple[Allele, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __init__(self, first: AlleleInput, second: AlleleInput) -> None:
         pair = tuple(sorted((_allele(first), _allele(second))))
         object.__setattr__(self, "alleles", pair)
+        object.__setattr__(self, "_hash", hash((pair,)))
 
     @classmethod
     def partial(cls, allele: AlleleInput) -> Genotype:
         """A genotype of which only ``allele`` is known (its partner dropped out)."""
         genotype = cls.__new__(cls)
-        object.__setattr__(genotype, "alleles", (_allele(allele),))
+        alleles = (_allele(allele),)
+        object.__setattr__(genotype, "alleles", alleles)
+        object.__setattr__(genotype, "_hash", hash((alleles,)))
         return genotype
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Callable[..., Genotype], tuple[Allele, ...]]:
+        # Rebuild through the constructors: str hashes differ between processes (hash
+        # randomisation), so a cached hash must never travel in a pickle (Dask, copy).
+        if len(self.alleles) == 1:
+            return (Genotype.partial, self.alleles)
+        return (Genotype, self.alleles)
 
     @classmethod
     def homozygote(cls, allele: AlleleInput) -> Genotype:
@@ -178,7 +198,8 @@ class Profile:
     """One person's STR profile: ``id`` and ``genotypes`` by canonical marker name.
 
     ``genotypes`` becomes a read-only mapping; an untyped marker is absent (``genotype``
-    returns ``None``). Equality and hashing use the id and the genotypes, not their order.
+    returns ``None``). Equality and hashing use the id and the genotypes, not their order;
+    the hash is computed on first use and kept.
     """
 
     id: str
@@ -190,10 +211,31 @@ class Profile:
             raise ProfileError("a profile needs a non-empty id", value=self.id)
         canonical = _canonical_genotypes(self.genotypes, sample=self.id)
         object.__setattr__(self, "genotypes", canonical)
-        object.__setattr__(self, "_hash", hash((self.id, frozenset(canonical.items()))))
+        object.__setattr__(self, "_hash", _NOT_HASHED)
+
+    @classmethod
+    def _from_canonical(cls, id: str, genotypes: dict[str, Genotype]) -> Profile:
+        """The profile ``Profile(id, genotypes)`` without its checks, for readers.
+
+        Only for input that already passed them: ``id`` a str with a non-blank character;
+        ``genotypes`` keyed by names that :func:`canonical_marker_name` returns unchanged
+        (with ``allow_unknown=True``), each value a :class:`Genotype`. The dict is taken
+        over, not copied: the caller must not change it afterwards. Lab readers build
+        hundreds of thousands of profiles whose every name and call they have checked
+        already; re-checking them was a third of an import's time.
+        """
+        profile = object.__new__(cls)
+        object.__setattr__(profile, "id", id)
+        object.__setattr__(profile, "genotypes", MappingProxyType(genotypes))
+        object.__setattr__(profile, "_hash", _NOT_HASHED)
+        return profile
 
     def __hash__(self) -> int:
-        return self._hash
+        value = self._hash
+        if value == _NOT_HASHED:
+            value = hash((self.id, frozenset(self.genotypes.items())))
+            object.__setattr__(self, "_hash", value)
+        return value
 
     def __reduce__(self) -> tuple[type[Profile], tuple[str, dict[str, Genotype]]]:
         # A read-only mapping cannot be pickled; rebuild from a plain dict (Dask, copy).

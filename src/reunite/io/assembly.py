@@ -17,7 +17,6 @@ known allele makes a partial genotype (the partner dropped out).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reunite.errors import AlleleError, FileFormatError, InputError, MarkerError
@@ -54,7 +53,7 @@ def check_writable_id(sample: str) -> None:
             "to a lab file", sample=sample, value=sample)
 
 
-@dataclass
+@dataclass(slots=True)  # one per sample: no per-instance __dict__
 class _Sample:
     first_line: int | None
     first_field: str | None
@@ -103,33 +102,31 @@ class ProfileAssembler:
         self._last = sample
         return False
 
-    def fast_lane(self) -> Callable[[str, str, list[str], int], bool]:
-        """A function recording a clean, already-seen call of an open sample and returning
-        True; it returns False (recording nothing) whenever :meth:`add` must decide.
+    def clean_call(self, raw_marker: str, cells: list[str]) -> tuple[str, Genotype] | None:
+        """The canonical marker and genotype of a call :meth:`add` has already read and found
+        clean (known marker spelling, at most two alleles, no off-ladder allele); else None.
 
-        Lab tables repeat the same few genotypes millions of times; this skips every check
-        whose answer is already known (marker spelling and genotype parsed before, marker
-        not yet given for the sample, no off-ladder allele) and nothing else.
+        Lab tables repeat the same few genotypes millions of times: a reader may record such
+        a call with :meth:`calls` instead of :meth:`add`, skipping every check whose answer
+        is already known, provided the sample does not have the marker yet. The answer for
+        given arguments never changes once it is not None (the caches only grow).
         """
-        samples = self._samples
-        markers = self._marker_cache
-        genotypes = self._genotype_cache
+        marker = self._marker_cache.get(raw_marker)
+        if marker is None or len(cells) > 2:
+            return None
+        hit = self._genotype_cache.get((marker, *cells))
+        if hit is None or hit[1]:
+            return None
+        return marker, hit[0]
 
-        def record(sample: str, raw_marker: str, cells: list[str], line: int) -> bool:
-            marker = markers.get(raw_marker)
-            if marker is None or len(cells) > 2:
-                return False
-            hit = genotypes.get((marker, *cells))
-            if hit is None or hit[1]:
-                return False
-            entry = samples[sample]
-            if marker in entry.where:
-                return False
-            entry.where[marker] = line
-            entry.genotypes[marker] = hit[0]
-            return True
+    def calls(self, sample: str) -> tuple[dict[str, int | str], dict[str, Genotype]]:
+        """Where each marker of the open ``sample`` was read, and its genotypes (live).
 
-        return record
+        Only for recording a :meth:`clean_call` answer at a marker not in the first dict:
+        set both entries (the line, the genotype); anything else goes through :meth:`add`.
+        """
+        entry = self._samples[sample]
+        return entry.where, entry.genotypes
 
     def accepts_marker(self, raw: str) -> bool:
         """True if ``raw`` names a known marker (or unknown markers are allowed)."""
@@ -264,6 +261,11 @@ class ProfileAssembler:
             if not entry.genotypes:
                 self._log.error(CODE_EMPTY_SAMPLE, "no marker was typed for this sample",
                                 line=entry.first_line, field=entry.first_field, sample=sample)
+                continue
+            if isinstance(sample, str) and sample.strip():
+                # Names come from canonical_marker_name and values are Genotypes (add()
+                # made them), so only the id is left to check: skip the re-validation.
+                result.append(Profile._from_canonical(sample, dict(entry.genotypes)))
                 continue
             try:
                 result.append(Profile(sample, entry.genotypes))

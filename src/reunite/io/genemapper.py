@@ -22,14 +22,17 @@ file, line, sample, marker and value; nothing is imported from a file with error
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, NamedTuple
 
 from reunite.errors import FileFormatError
-from reunite.genetics.profile import Profile
+from reunite.genetics.profile import Genotype, Profile
 from reunite.io.assembly import UNKNOWN_ALLELE, ProfileAssembler, check_writable_id
 from reunite.io.result import (
     CODE_HEADER,
@@ -89,6 +92,20 @@ def parse_genemapper(
     Rows are streamed (a 100,000-sample export has two million rows): each is checked
     against the header width, then read as a long or a wide row.
     """
+    # A read allocates millions of short-lived objects while hundreds of thousands of
+    # profiles stay alive; none form reference cycles, so cyclic GC passes are pure cost
+    # (a quarter of a 100,000-sample read, measured). Paused for the read and restored,
+    # as services.batch_import does for a batch.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(source, skip_bad=skip_bad, allow_unknown_markers=allow_unknown_markers)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse(source: Source, *, skip_bad: bool, allow_unknown_markers: bool) -> ReadResult:
     log = ProblemLog(source.name)
     assembler = ProfileAssembler(log, allow_unknown_markers=allow_unknown_markers)
     text = source.text
@@ -111,17 +128,22 @@ def parse_genemapper(
             code=CODE_HEADER,
         )
     marker_col = next((keys.index(k) for k in _MARKER_HEADERS if k in keys), None)
-    last_line = max(i for i, line in enumerate(lines, start=1) if line.strip())
+    # The last non-blank line, searched from the end (the file has one, at ``first``).
+    last_line = next(i for i in range(len(lines), first, -1) if lines[i - 1].strip())
     shape = _Shape(
         width=max((i + 1 for i, h in enumerate(header_row.cells) if h), default=0),
         sample_col=sample_col,
         truncated_line=None if text.endswith(("\n", "\r")) else last_line,
     )
     if marker_col is not None:
-        _read_long(rows, header_row, keys, shape, marker_col, log, assembler)
+        # Without a quote anywhere (GeneMapper never quotes) the body is read by a plain
+        # split, as table_rows does it, without building a TableRow per row.
+        body = (_plain_rows(text, lines, header_row.line, delimiter) if '"' not in text
+                else rows)
+        _read_long(body, header_row, keys, shape, marker_col, log, assembler)
     else:
-        _read_wide([row for row in rows if _row_fits(row, shape, log)], header_row,
-                   sample_col, log, assembler)
+        _read_wide([row for row in rows if _row_fits(row.line, row.cells, shape, log)],
+                   header_row, sample_col, log, assembler)
     log.raise_if_fatal()
     profiles = assembler.profiles()
     return log.finish(profiles, format=FORMAT, skip_bad=skip_bad)
@@ -133,31 +155,69 @@ class _Shape(NamedTuple):
     truncated_line: int | None
 
 
-def _row_fits(row: TableRow, shape: _Shape, log: ProblemLog) -> bool:
-    """True if ``row`` has the header's width (trailing empty cells allowed)."""
-    cells = row.cells
+def _plain_rows(
+    text: str, lines: list[str], header_line: int, sep: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows after line ``header_line`` of ``text`` (split into ``lines``; no quotes
+    anywhere) as :func:`reunite.io.text.table_rows` reads them — same cells, same line
+    numbers — as plain ``(line, cells)`` tuples, except that blank rows may be left in:
+    the reader skips a row whose cells are all empty. Two million rows, no TableRow each.
+    """
+    if _body_is_bare(text, lines[:header_line], sep):
+        # No cell after the header can carry whitespace to strip: split at C speed.
+        return enumerate(map(str.split, islice(lines, header_line, None), repeat(sep)),
+                         header_line + 1)
+    return _stripped_rows(lines, header_line, sep)
+
+
+def _body_is_bare(text: str, head: list[str], sep: str) -> bool:
+    """True if no line of ``text`` after the ``head`` lines holds a character that
+    ``str.strip`` would remove from a cell (for ASCII text: space, US, tab other than
+    ``sep``; the other ASCII whitespace characters all end lines)."""
+    if not text.isascii():
+        return False
+    blanks = (" ", "\x1f") if sep == "\t" else (" ", "\x1f", "\t")
+    return all(text.count(c) == sum(line.count(c) for line in head) for c in blanks)
+
+
+def _stripped_rows(lines: list[str], header_line: int, sep: str
+                   ) -> Iterator[tuple[int, list[str]]]:
+    for number in range(header_line, len(lines)):
+        text_line = lines[number]
+        cells = text_line.split(sep)
+        # Strip only when a cell may carry whitespace (most lab rows never do).
+        if not text_line.isascii() or " " in text_line or "\x1f" in text_line or (
+                sep != "\t" and "\t" in text_line):
+            cells = [c.strip() for c in cells]
+        if cells[0] or any(cells):
+            yield number + 1, cells
+
+
+def _row_fits(line: int, cells: list[str], shape: _Shape, log: ProblemLog) -> bool:
+    """True if ``cells`` (the row at ``line``) have the header's width (trailing empty
+    cells allowed)."""
     if len(cells) == shape.width:
         return True
     if len(cells) < shape.width:
-        if row.line == shape.truncated_line:
+        if line == shape.truncated_line:
             log.error(CODE_TRUNCATED,
                       f"the last row stops after {len(cells)} of {shape.width} fields: "
-                      "the file is truncated", line=row.line, value=cells[-1])
+                      "the file is truncated", line=line, value=cells[-1])
         else:
             sample = cells[shape.sample_col] if len(cells) > shape.sample_col else None
             log.error(CODE_ROW, f"row has {len(cells)} fields; the header has {shape.width}",
-                      line=row.line, sample=sample or None)
+                      line=line, sample=sample or None)
         return False
     if any(cells[shape.width:]):
         log.error(CODE_ROW, "row has values beyond the last header column",
-                  line=row.line, value=[c for c in cells[shape.width:] if c][:3],
+                  line=line, value=[c for c in cells[shape.width:] if c][:3],
                   sample=cells[shape.sample_col] or None)
         return False
     return True
 
 
 def _read_long(
-    body: Iterable[TableRow], header: TableRow, keys: list[str], shape: _Shape,
+    body: Iterable[tuple[int, list[str]]], header: TableRow, keys: list[str], shape: _Shape,
     marker_col: int, log: ProblemLog, assembler: ProfileAssembler,
 ) -> None:
     numbered = [(int(m[1]), i) for i, k in enumerate(keys) if (m := _ALLELE_HEADER.fullmatch(k))]
@@ -166,20 +226,29 @@ def _read_long(
         raise FileFormatError("no allele columns: expected 'Allele 1', 'Allele 2'…",
                               source=log.source, line=header.line, code=CODE_HEADER)
     sample_col = shape.sample_col
+    width = shape.width
+    # (marker, allele 1, …, allele n) as written -> (canonical marker, genotype), for the
+    # calls the assembler has read once and found clean. A lab table repeats a few
+    # thousand such rows millions of times; each repeat costs two dict look-ups here.
+    call_of = itemgetter(marker_col, *allele_cols)
+    clean: dict[tuple[str, ...], tuple[str, Genotype]] = {}
+    clean_call = assembler.clean_call
     skipping: str | None = None
     current: str | None = None
-    fast = assembler.fast_lane()
-    width = shape.width
-    for row in body:
-        line, cells = row
-        if len(cells) != width and not _row_fits(row, shape, log):
+    where: dict[str, int | str] = {}
+    called: dict[str, Genotype] = {}
+    for line, cells in body:
+        # A blank row (every cell empty) is skipped, as table_rows skips it.
+        if len(cells) != width and (not any(cells) or not _row_fits(line, cells, shape, log)):
             continue
         sample = cells[sample_col]
-        marker = cells[marker_col]
         if sample != current:
+            if not sample and not any(cells):
+                continue
             current = None
             if not sample:
-                log.error(CODE_ROW, "empty sample name", line=line, marker=marker or None)
+                log.error(CODE_ROW, "empty sample name", line=line,
+                          marker=cells[marker_col] or None)
                 continue
             if sample == skipping:
                 continue
@@ -188,12 +257,27 @@ def _read_long(
                 continue
             skipping = None
             current = sample
+            where, called = assembler.calls(sample)
+        call = call_of(cells)
+        known = clean.get(call)
+        if known is not None and known[0] not in where:
+            where[known[0]] = line
+            called[known[0]] = known[1]
+            continue
+        marker = call[0]
         if not marker:
             log.error(CODE_ROW, "empty marker name", line=line, sample=sample)
             continue
-        alleles = [c for i in allele_cols if (c := cells[i]) and c not in _EMPTY]
-        if not fast(sample, marker, alleles, line):
-            assembler.add(sample, marker, alleles, line=line)
+        alleles = [c for c in call[1:] if c and c not in _EMPTY]
+        if known is None:
+            known = clean_call(marker, alleles)
+            if known is not None:
+                clean[call] = known
+                if known[0] not in where:
+                    where[known[0]] = line
+                    called[known[0]] = known[1]
+                    continue
+        assembler.add(sample, marker, alleles, line=line)
 
 
 def _read_wide(
