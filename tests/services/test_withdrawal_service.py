@@ -32,7 +32,10 @@ from reunite.storage.repositories import SqlStore
 
 # Distinctive (rare, off-ladder) alleles so a byte search cannot hit by chance.
 RARE = {"FGA": ["46.2", "50.2"], "D21S11": ["38.3", "41.2"], "D18S51": ["27.3", "29.1"]}
-RARE_STRINGS = [b"46.2", b"50.2", b"38.3", b"41.2", b"27.3", b"29.1"]
+# Searched for as they appear in the plaintext payload (quoted JSON strings): bare "46.2"
+# also occurs in timestamps such as 04:59:46.2xxxxx.
+RARE_STRINGS = [b'"46.2"', b'"50.2"', b'"38.3"', b'"41.2"', b'"27.3"', b'"29.1"',
+                b'"FGA":["46.2","50.2"]']
 AUDITOR = DPO
 
 
