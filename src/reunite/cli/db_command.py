@@ -8,13 +8,22 @@ installed reunite with no ``alembic.ini``.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from reunite.config import get_settings
-from reunite.storage import migrate
 from reunite.storage.db import create_engine_for, database_url
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _migrate() -> ModuleType:
+    # Alembic is heavy: import it only when a db command runs, so `reunite --help` is quick.
+    from reunite.storage import migrate
+
+    return migrate
 
 __all__ = ["register"]
 
@@ -25,7 +34,7 @@ def _report(action: str, revision: str | None) -> None:
     url = create_engine_for(database_url(get_settings())).url.render_as_string(
         hide_password=True)
     typer.echo(json.dumps({"action": action, "database": url, "revision": revision,
-                           "head": migrate.head_revision()}))
+                           "head": _migrate().head_revision()}))
 
 
 @db_app.command()
@@ -42,8 +51,8 @@ def upgrade(
     """
     engine = create_engine_for(database_url(get_settings()))
     try:
-        migrate.upgrade(engine, revision)
-        _report("upgrade", migrate.current_revision(engine))
+        _migrate().upgrade(engine, revision)
+        _report("upgrade", _migrate().current_revision(engine))
     finally:
         engine.dispose()
 
@@ -60,8 +69,8 @@ def downgrade(
     """
     engine = create_engine_for(database_url(get_settings()))
     try:
-        migrate.downgrade(engine, revision)
-        _report("downgrade", migrate.current_revision(engine))
+        _migrate().downgrade(engine, revision)
+        _report("downgrade", _migrate().current_revision(engine))
     finally:
         engine.dispose()
 
@@ -76,7 +85,7 @@ def current() -> None:
     """
     engine = create_engine_for(database_url(get_settings()))
     try:
-        _report("current", migrate.current_revision(engine))
+        _report("current", _migrate().current_revision(engine))
     finally:
         engine.dispose()
 

@@ -11,14 +11,22 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from reunite.services import search_service
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _search_service() -> ModuleType:
+    # The engine pulls in numba: import it only when a search runs, so `--help` is quick.
+    from reunite.services import search_service
+
+    return search_service
 
 __all__ = ["register"]
 
@@ -73,7 +81,7 @@ def direct(
 
         reunite search direct toothbrush.json remains.csv --freqs nist.csv --max-mismatch 1
     """
-    results = search_service.direct_search_files(
+    results = _search_service().direct_search_files(
         query, index_files, query_index=query_index, target_index=target_index,
         frequencies_path=freqs, scheduler=scheduler, stringency=stringency,
         min_shared=min_shared, max_mismatch=max_mismatch, theta=theta, limit=limit)
@@ -114,7 +122,7 @@ def screen(
 
         reunite search screen family.json remains.csv --freqs nist.csv --k 5
     """
-    results = search_service.screen_files(
+    results = _search_service().screen_files(
         family, index_files, freqs, query_index=query_index, target_index=target_index,
         mutation_rate=mutation_rate, k=k, threshold=threshold, theta=theta,
         scheduler=scheduler)
@@ -171,7 +179,7 @@ def blind(
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = search_service.blind_search_files(
+        result = _search_service().blind_search_files(
             families, index_files, freqs, query_index=query_index, target_index=target_index,
             mutation_rate=mutation_rate, k=k, block_size=block_size, checkpoint=checkpoint,
             progress=tick, scheduler=scheduler)
