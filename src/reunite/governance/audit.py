@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from json.encoder import encode_basestring
 
 from reunite.errors import AuditChainError
 
@@ -25,7 +26,9 @@ __all__ = [
     "ChainedEvent",
     "canonical_json",
     "chain",
+    "content_bytes",
     "event_hash",
+    "utc_text",
     "verify_chain",
 ]
 
@@ -33,7 +36,8 @@ GENESIS_HASH = "0" * 64
 
 
 @lru_cache(maxsize=64)
-def _utc_text(at: datetime) -> str:
+def utc_text(at: datetime) -> str:
+    """``at`` as hashed: ISO 8601 in UTC with microseconds (a naive time is taken as UTC)."""
     # Cached: a batch writes thousands of events with the same timestamp.
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
@@ -62,7 +66,7 @@ class AuditEvent:
         """The fields covered by the hash, as JSON-ready values."""
         return {
             "seq": self.seq,
-            "at": _utc_text(self.at),
+            "at": utc_text(self.at),
             "actor": self.actor,
             "action": self.action,
             "record": self.record,
@@ -80,9 +84,35 @@ class ChainedEvent:
     hash: str
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time,
+# which cost as much as the encoding of a small audit event.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: object) -> bytes:
     """Sorted keys, no spaces, UTF-8: the same bytes on every platform (RFC 8785 style)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(value).encode()
+
+
+def content_bytes(seq: int, at_text: str, actor: str, action: str, record: str | None,
+                  reason: str, outcome: str) -> bytes:
+    """``canonical_json`` of an event's :meth:`AuditEvent.content`, built by string joins.
+
+    The batch-import hot path writes one event per profile; formatting the seven fields
+    into the sorted-key template is a third of the cost of encoding a dict. Fields of
+    other types than plain ``int``/``str`` take the general encoder, so the bytes (and
+    hashes) are always those of :func:`canonical_json`. ``at_text`` is :func:`utc_text`.
+    """
+    if (type(seq) is not int or type(at_text) is not str or type(actor) is not str
+            or type(action) is not str or type(reason) is not str
+            or type(outcome) is not str or (record is not None and type(record) is not str)):
+        return canonical_json({"seq": seq, "at": at_text, "actor": actor, "action": action,
+                               "record": record, "reason": reason, "outcome": outcome})
+    return (f'{{"action":{encode_basestring(action)},"actor":{encode_basestring(actor)},'
+            f'"at":{encode_basestring(at_text)},"outcome":{encode_basestring(outcome)},'
+            f'"reason":{encode_basestring(reason)},'
+            f'"record":{"null" if record is None else encode_basestring(record)},'
+            f'"seq":{seq}}}').encode()
 
 
 def event_hash(prev_hash: str, event: AuditEvent) -> str:

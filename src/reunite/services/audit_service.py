@@ -9,14 +9,21 @@ of its own before the error is raised.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reunite.errors import AuditChainError, GovernanceError
-from reunite.governance.audit import GENESIS_HASH, AuditEvent, ChainedEvent, chain, verify_chain
+from reunite.governance.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    ChainedEvent,
+    content_bytes,
+    utc_text,
+    verify_chain,
+)
 from reunite.governance.roles import Action, Actor, require_permission
-from reunite.storage.records import AuditRecord
 from reunite.storage.repositories import Repositories, SqlStore
 
 __all__ = [
@@ -41,26 +48,34 @@ class AuditEntry:
 
 
 def append_audit(repos: Repositories, entries: AuditEntry | Sequence[AuditEntry], *,
-                 at: datetime | None = None) -> list[ChainedEvent]:
-    """Chain ``entries`` after the current head, in the caller's transaction."""
+                 at: datetime | None = None) -> int:
+    """Chain ``entries`` after the current head, in the caller's transaction.
+
+    Returns the number of events appended. Each hash is :func:`event_hash` of the event
+    (``sha256(prev_hash + canonical JSON of its content)``), computed here in one loop on
+    pre-formatted bytes (:func:`content_bytes`) because a lab batch appends one event per
+    profile; :func:`verify_audit` recomputes them through :func:`event_hash`.
+    """
     items = [entries] if isinstance(entries, AuditEntry) else list(entries)
     if not items:
-        return []
+        return 0
     when = (at or datetime.now(UTC)).astimezone(UTC)
-    seq, prev = repos.audit.lock_head()
-    prev = prev or GENESIS_HASH
-    chained: list[ChainedEvent] = []
+    at_text = utc_text(when)
+    seq, head = repos.audit.lock_head()
+    prev = head or GENESIS_HASH
+    sha256 = hashlib.sha256
+    rows: list[tuple[int, datetime, str, str, str | None, str, str, str, str]] = []
     for entry in items:
         seq += 1
-        item = chain(prev, AuditEvent(seq, when, entry.actor, entry.action, entry.record,
-                                      entry.reason, entry.outcome))
-        chained.append(item)
-        prev = item.hash
-    repos.audit.insert([
-        AuditRecord(c.event.seq, c.event.at, c.event.actor, c.event.action, c.event.record,
-                    c.event.reason, c.event.outcome, c.prev_hash, c.hash) for c in chained])
+        digest = sha256(prev.encode("ascii") + content_bytes(
+            seq, at_text, entry.actor, entry.action, entry.record, entry.reason,
+            entry.outcome)).hexdigest()
+        rows.append((seq, when, entry.actor, entry.action, entry.record, entry.reason,
+                     entry.outcome, prev, digest))
+        prev = digest
+    repos.audit.insert_rows(rows)
     repos.audit.set_head(seq, prev)
-    return chained
+    return len(rows)
 
 
 def audit_events(repos: Repositories) -> list[ChainedEvent]:

@@ -86,7 +86,11 @@ def _bulk_insert(session: Session, table: Table, columns: Sequence[str],
     dialect = connection.dialect
     if dialect.name == "sqlite":
         stamps = [i for i, v in enumerate(rows[0]) if isinstance(v, datetime)] if rows else []
-        if stamps:
+        if len(stamps) == 1:
+            # The batch paths carry one timestamp column: splice it without list copies.
+            i = stamps[0]
+            rows = [(*row[:i], _sqlite_datetime(row[i]), *row[i + 1:]) for row in rows]
+        elif stamps:
             converted: list[tuple[Any, ...]] = []
             for row in rows:
                 values = list(row)
@@ -446,9 +450,14 @@ class AuditLog:
 
     def insert(self, records: Sequence[AuditRecord]) -> None:
         """Insert chained events (one multi-row statement)."""
-        if records:
-            _bulk_insert(self._s, _table(AuditEventRow), _AUDIT_COLUMNS,
-                         [tuple(getattr(r, c) for c in _AUDIT_COLUMNS) for r in records])
+        self.insert_rows([(r.seq, r.at, r.actor, r.action, r.record, r.reason, r.outcome,
+                           r.prev_hash, r.hash) for r in records])
+
+    def insert_rows(self, rows: list[tuple[int, datetime, str, str, str | None, str, str,
+                                           str, str]]) -> None:
+        """Insert chained events given as tuples in :class:`AuditRecord` field order."""
+        if rows:
+            _bulk_insert(self._s, _table(AuditEventRow), _AUDIT_COLUMNS, list(rows))
 
     def set_head(self, seq: int, hash: str) -> None:
         """Record the new last event."""
