@@ -69,8 +69,21 @@ _E = TypeVar("_E", bound=Enum)
 
 
 def _as(kind: type[_E], values: Iterable[_E | str]) -> frozenset[_E]:
-    # Already-typed members pass through without the (slow) Enum lookup.
+    # Already-typed members pass through without the (slow) Enum lookup; a frozenset of
+    # them (what the storage readers build) is kept as it is.
+    if type(values) is frozenset and all(type(v) is kind for v in values):
+        return values
     return frozenset(v if isinstance(v, kind) else kind(v) for v in values)
+
+
+def _index(index: Index | str) -> Index:
+    # Enum(value) costs a Python-level metaclass call even for a member; the batch
+    # importer checks one basis per profile.
+    return index if type(index) is Index else Index(index)
+
+
+def _purpose(purpose: Purpose | str) -> Purpose:
+    return purpose if type(purpose) is Purpose else Purpose(purpose)
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,7 @@ Basis = Consent | LegalOrder
 
 def _problems(basis: Basis, index: Index, purposes: Iterable[Purpose], on: date) -> list[Problem]:
     found: list[Problem] = []
-    wanted = [Purpose(p) for p in purposes]
+    wanted = [_purpose(p) for p in purposes]
     if isinstance(basis, Consent):
         if not basis.signed_by.strip():
             found.append(Problem("consent has no signatory", field="signed_by"))
@@ -168,9 +181,9 @@ def _problems(basis: Basis, index: Index, purposes: Iterable[Purpose], on: date)
         if basis.retention_until < on:
             found.append(Problem("consent retention period has expired",
                                  field="retention_until", value=basis.retention_until.isoformat()))
-        if Index(index) not in basis.scope.indices:
+        if index not in basis.scope.indices:
             found.append(Problem("consent scope does not cover this index", field="scope",
-                                 value=Index(index).value))
+                                 value=index.value))
         found.extend(
             Problem("consent scope does not cover this purpose", field="scope", value=p.value)
             for p in wanted if p not in basis.scope.purposes
@@ -188,9 +201,9 @@ def _problems(basis: Basis, index: Index, purposes: Iterable[Purpose], on: date)
         if basis.expires_on is not None and basis.expires_on < on:
             found.append(Problem("legal order has expired", field="expires_on",
                                  value=basis.expires_on.isoformat()))
-        if Index(index) not in basis.indices:
+        if index not in basis.indices:
             found.append(Problem("legal order does not cover this index", field="indices",
-                                 value=Index(index).value))
+                                 value=index.value))
         found.extend(
             Problem("legal order does not cover this purpose", field="purposes", value=p.value)
             for p in wanted if p not in basis.purposes
@@ -212,10 +225,11 @@ def check_basis(
     """
     if basis is None:
         return Decision(False, "no basis: a profile needs a signed consent or a legal order")
-    problems = _problems(basis, Index(index), purposes, on)
+    index = _index(index)
+    problems = _problems(basis, index, purposes, on)
     if problems:
         return Decision(False, "; ".join(str(p) for p in problems))
-    return Decision(True, f"{basis.kind} covers {Index(index).value}")
+    return Decision(True, f"{basis.kind} covers {index.value}")
 
 
 def require_valid_basis(

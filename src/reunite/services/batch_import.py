@@ -44,6 +44,15 @@ class ImportItem:
     target: EnrolmentTarget
 
 
+class _Escaped(dict[str, str]):
+    """JSON string literals by text, each escaped on first use (lookups stay in C)."""
+
+    def __missing__(self, text: str) -> str:
+        literal: str = encode_basestring(text)
+        self[text] = literal
+        return literal
+
+
 class PayloadWriter:
     """:func:`~reunite.services.enrolment.profile_to_payload`, byte for byte, for a batch.
 
@@ -55,14 +64,8 @@ class PayloadWriter:
     """
 
     def __init__(self) -> None:
-        self._escaped: dict[str, str] = {}
+        self._escaped = _Escaped()
         self._orders: dict[tuple[str, ...], list[str]] = {}
-
-    def _escape(self, text: str) -> str:
-        found = self._escaped.get(text)
-        if found is None:
-            found = self._escaped[text] = encode_basestring(text)
-        return found
 
     def payload(self, profile: Profile) -> bytes:
         """The canonical JSON ``{"genotypes": {marker: [allele, allele|null]}, "id": ...}``."""
@@ -71,12 +74,12 @@ class PayloadWriter:
         order = self._orders.get(keys)
         if order is None:
             order = self._orders[keys] = sorted(keys)
-        escape = self._escape
+        escaped = self._escaped
         parts = []
         for marker in order:
             alleles = genotypes[marker].alleles
-            second = escape(alleles[1].text) if len(alleles) == 2 else "null"
-            parts.append(f"{escape(marker)}:[{escape(alleles[0].text)},{second}]")
+            second = escaped[alleles[1].text] if len(alleles) == 2 else "null"
+            parts.append(f"{escaped[marker]}:[{escaped[alleles[0].text]},{second}]")
         return (f'{{"genotypes":{{{",".join(parts)}}},'
                 f'"id":{encode_basestring(profile.id)}}}').encode()
 

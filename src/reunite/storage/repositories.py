@@ -309,14 +309,21 @@ def _basis_values(basis: BasisRecord) -> dict[str, Any]:
     return values
 
 
+@lru_cache(maxsize=4096)
+def _iso_date(text: str) -> date:
+    # Bases of one batch share a few dates (signing days, retention ends).
+    return date.fromisoformat(text)
+
+
 def _basis_from_tuple(row: tuple[Any, ...]) -> BasisRecord:
     # Driver values: SQLite gives dates as ISO text and booleans as 0/1.
     values = list(row)
     for position in _LIST_POSITIONS:
-        values[position] = tuple((values[position] or "").split())
+        text = values[position]
+        values[position] = tuple(text.split()) if text else ()
     for position in _DATE_POSITIONS:
-        if isinstance(values[position], str):
-            values[position] = date.fromisoformat(values[position])
+        if type(values[position]) is str:
+            values[position] = _iso_date(values[position])
     if values[_BOOL_POSITION] is not None:
         values[_BOOL_POSITION] = bool(values[_BOOL_POSITION])
     return BasisRecord(*values)
