@@ -7,10 +7,6 @@ tests need no shared data and the family tables build fast.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,12 +15,12 @@ from typing import Any
 
 import httpx
 
+from live_server import served
 from reunite.config import load_settings
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.services import auth
 from reunite.services.workflow import prepare_data_dir
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
 MARKERS = ("CSF1PO", "D3S1358", "D5S818", "D7S820", "D8S1179", "D13S317", "D16S539",
            "D18S51", "D21S11", "FGA", "TH01", "vWA")
 ADMIN_PASSWORD = "admin-password-1"
@@ -36,12 +32,6 @@ def synthetic_table() -> FrequencyTable:
     return FrequencyTable("SYNTHETIC api-test table",
                           {m: {str(10 + i): w for i, w in enumerate(weights)} for m in MARKERS},
                           dict.fromkeys(MARKERS, 500.0))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -82,32 +72,9 @@ def running_server(tmp: Path, *, database_url: str | None = None,
     store, _, _ = prepare_data_dir(settings, frequencies=synthetic_table())
     auth.create_first_admin(store, username="admin", password=ADMIN_PASSWORD)
     store.engine.dispose()
-    port = free_port()
     log_path = tmp / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [REUNITE, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level",
-             "debug", "--login-limit", str(login_limit)],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("server did not start:\n" + log_path.read_text())
-            time.sleep(0.1)
+    with served(env, log_path, ready_path="/health",
+                extra_args=("--log-level", "debug", "--login-limit", str(login_limit))) as url:
         server = Server(url, data_dir, log_path)
         server.login("admin", ADMIN_PASSWORD)
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

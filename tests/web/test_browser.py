@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from pypdf import PdfReader
 from web_setup import PASSWORD, REMAINS_LABEL, lab_file, prepare
+
+from live_server import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -40,12 +37,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(base URL, remains person id) of a fresh installation served by ``reunite serve``."""
@@ -54,32 +45,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     remains = prepare(data_dir)
     env = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
     env["REUNITE_DATA_DIR"] = str(data_dir)
-    port = _free_port()
     log_path = tmp / "server.log"
-    reunite = str(Path(sys.executable).parent / "reunite")
-    with log_path.open("w") as log:
-        process = subprocess.Popen([reunite, "serve", "--host", "127.0.0.1", "--port",
-                                    str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/ui/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("server did not start:\n" + log_path.read_text())
-            time.sleep(0.1)
+    with served(env, log_path, ready_path="/ui/login") as url:
         yield url, remains
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
