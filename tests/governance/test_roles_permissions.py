@@ -20,7 +20,10 @@ class TestPermissionExamples:
         assert set(PERMISSIONS) == set(Role)
 
     def test_lab_analyst_imports(self) -> None:
-        require_permission(Actor.of("ana", ["lab-analyst"]), Action.IMPORT_PROFILES)
+        actor = Actor.of("ana", ["lab-analyst"])
+
+        require_permission(actor, Action.IMPORT_PROFILES)  # raises PermissionDenied if refused
+        assert is_permitted(actor, Action.IMPORT_PROFILES)
 
     def test_union_of_roles(self) -> None:
         actor = Actor.of("dana", [Role.AUDITOR, Role.REVIEWER])
