@@ -7,6 +7,7 @@ import math
 import pickle
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -547,3 +548,28 @@ class TestFrequencyTablePickle:
             assert restored.renormalised == original.renormalised
             assert restored.sample_size(original.markers[0]) == original.sample_size(
                 original.markers[0])
+
+
+class TestPopulationErrors:
+    @pytest.mark.parametrize(
+        ("reader", "header", "row"),
+        [
+            (read_nist_1036_frequencies, "population,locus,allele,count,n_alleles",
+             "All,TH01,6,10,100"),
+            (read_fbi_2015_frequencies, "population,locus,allele,frequency,n_alleles,count",
+             "Caucasian,TH01,6,0.1,100,10"),
+        ],
+    )
+    def test_unknown_population__names_it_and_lists_the_file_s(
+        self, tmp_path: Path, reader: Any, header: str, row: str
+    ) -> None:
+        path = tmp_path / "table.csv"
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+
+        with pytest.raises(FrequencyTableError) as caught:
+            reader(path, population="Martian")
+
+        assert caught.value.value == "Martian"
+        assert caught.value.field == "population"
+        assert str(path) in str(caught.value)
+        assert "have: " in str(caught.value)

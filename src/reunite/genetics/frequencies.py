@@ -519,6 +519,13 @@ def read_frequency_csv(
     return builder.build(label, min_allele_count=min_allele_count, min_frequency=min_frequency)
 
 
+def _require_population(source: Path, population: str, populations: set[str]) -> None:
+    if population not in populations:
+        raise FrequencyTableError("population not in file (have: "
+                                  + ", ".join(sorted(populations)) + ")",
+                                  source=str(source), field="population", value=population)
+
+
 def read_nist_1036_frequencies(
     path: str | Path,
     *,
@@ -558,10 +565,7 @@ def read_nist_1036_frequencies(
                         frequency=count / n_alleles, n_individuals=n_alleles / 2.0)
         except FrequencyTableError as exc:
             builder.fail(exc)
-    if population not in populations:
-        raise FrequencyTableError("population not in file (have: "
-                                  + ", ".join(sorted(populations)) + ")",
-                                  source=str(source), field="population", value=population)
+    _require_population(source, population, populations)
     label = name or (f"NIST 1036 {population}" if source.name.startswith("nist1036")
                      else f"{source.stem} ({population})")
     return builder.build(label, min_allele_count=min_allele_count)
@@ -601,10 +605,7 @@ def read_fbi_2015_frequencies(
                         frequency=frequency, n_individuals=n_alleles / 2.0)
         except FrequencyTableError as exc:
             builder.fail(exc)
-    if population not in populations:
-        raise FrequencyTableError("population not in file (have: "
-                                  + ", ".join(sorted(populations)) + ")",
-                                  source=str(source), field="population", value=population)
+    _require_population(source, population, populations)
     return builder.build(f"FBI 2015 {population}", min_allele_count=min_allele_count)
 
 
