@@ -32,43 +32,47 @@ WRITE_FORMATS = ("cmf", "genemapper", "genemarker", "familias", "ped", "json")
 
 
 def read_profiles(
-    source: str | Path,
+    source: str | Path | bytes,
     *,
+    name: str | None = None,
     format: str = "auto",
     skip_bad: bool = False,
     allow_unknown_markers: bool = False,
     encoding: str | None = None,
     unidentified_index: str = "unidentified-remains",
 ) -> ReadResult:
-    """Read every profile of a lab file; see each format's module for the rules.
+    """Read every profile of a lab file (a path, or its bytes); see each format's module.
 
-    ``encoding`` names the encoding of a text file without a byte-order mark (default:
-    UTF-8); CMF XML declares its own. ``unidentified_index`` is where CMF *Unidentified
+    This is the one reader of lab files: the CLI, the API, the web upload and the demo all
+    call it. ``name`` labels bytes in messages (the uploaded file's name). ``encoding``
+    names the encoding of a text file without a byte-order mark (default: UTF-8); CMF XML
+    declares its own. ``unidentified_index`` is where CMF *Unidentified
     Person* specimens go.
     """
     if format not in READ_FORMATS:
         raise FileFormatError(f"unknown format (one of {', '.join(READ_FORMATS)})",
                               field="format", value=format)
-    chosen = detect_format(source) if format == "auto" else format
+    chosen = detect_format(source, name=name) if format == "auto" else format
     unknown = allow_unknown_markers
     if chosen == "cmf":
         return read_cmf(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
-                        unidentified_index=unidentified_index)
+                        unidentified_index=unidentified_index, name=name)
     if chosen in {"genemapper", "genemarker"}:
         return read_genemapper(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
-                               encoding=encoding)
+                               encoding=encoding, name=name)
     if chosen == "familias":
         return read_familias(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
-                             encoding=encoding).result
+                             encoding=encoding, name=name).result
     if chosen == "ped":
         return read_ped(source, skip_bad=skip_bad, allow_unknown_markers=unknown,
-                        encoding=encoding).result
-    return _read_json(source, skip_bad=skip_bad, allow_unknown_markers=allow_unknown_markers)
+                        encoding=encoding, name=name).result
+    return _read_json(source, name=name, skip_bad=skip_bad,
+                      allow_unknown_markers=allow_unknown_markers)
 
 
-def _read_json(source: str | Path, *, skip_bad: bool, allow_unknown_markers: bool
-               ) -> ReadResult:
-    loaded = load_source(source)
+def _read_json(source: str | Path | bytes, *, name: str | None, skip_bad: bool,
+               allow_unknown_markers: bool) -> ReadResult:
+    loaded = load_source(source, name=name)
     try:
         data = json.loads(loaded.text)
     except json.JSONDecodeError as exc:
