@@ -7,6 +7,9 @@ the file are the setting names without the prefix, lower case, e.g.::
     database_url = "postgresql+psycopg://reunite@db/reunite"
     theta = 0.01
     min_allele_count = 5
+    mutation_model = "stepwise"     # equal, proportional, onestep, stepwise, or none
+    mutation_rate = 0.002           # per maternal meiosis (and paternal unless set below)
+    mutation_rate_male = 0.004
 
 :func:`get_settings` reads them once per process and caches the result; tests call
 :func:`load_settings` with an explicit environment instead.
@@ -27,6 +30,7 @@ from reunite.errors import ConfigurationError
 __all__ = ["Settings", "get_settings", "load_settings"]
 
 _PREFIX = "REUNITE_"
+_MUTATION_MODELS = ("equal", "proportional", "onestep", "stepwise", "none")
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,12 @@ class Settings:
     """Everything configurable in reunite, with its default.
 
     ``min_allele_count`` sets the minimum allele frequency for unseen alleles as
-    ``min_allele_count / (2N)`` (NRC II recommends 5/2N).
+    ``min_allele_count / (2N)`` (NRC II recommends 5/2N). ``mutation_model`` (``equal``,
+    ``proportional``, ``onestep``, ``stepwise`` or ``none``), ``mutation_rate`` and
+    ``mutation_rate_male`` (default: the same as ``mutation_rate``) are the installation's
+    mutation model for every kinship search; ``search_k`` is how many best hits a search
+    keeps. :func:`reunite.services.settings.search_settings` turns these into the one
+    :class:`reunite.search.settings.SearchSettings` every search path takes.
     """
 
     data_dir: Path = Path("reunite-data")
@@ -44,6 +53,10 @@ class Settings:
     theta: float = 0.0
     min_allele_count: float = 5.0
     lr_threshold: float = 10_000.0
+    mutation_model: str = "equal"
+    mutation_rate: float = 0.001
+    mutation_rate_male: float | None = None
+    search_k: int = 10
     scheduler: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -68,9 +81,11 @@ def _coerce(name: str, raw: Any, target: Any, origin: str) -> Any:
     try:
         if name in {"data_dir", "master_key_file"}:
             return Path(str(raw)).expanduser()
-        if name in {"theta", "min_allele_count", "lr_threshold"}:
+        if name in {"theta", "min_allele_count", "lr_threshold", "mutation_rate"}:
             return float(raw)
-        if name in {"port", "token_minutes"}:
+        if name == "mutation_rate_male":
+            return None if raw in (None, "") else float(raw)
+        if name in {"port", "token_minutes", "search_k"}:
             return int(raw)
         return None if raw in (None, "") else str(raw)
     except (TypeError, ValueError) as exc:
@@ -118,6 +133,20 @@ def load_settings(
             "min_allele_count must be positive", field="min_allele_count",
             value=settings.min_allele_count,
         )
+    if settings.mutation_model not in _MUTATION_MODELS:
+        raise ConfigurationError(
+            f"mutation_model must be one of {', '.join(_MUTATION_MODELS)}",
+            field="mutation_model", value=settings.mutation_model)
+    for name in ("mutation_rate", "mutation_rate_male"):
+        rate = getattr(settings, name)
+        if rate is not None and not 0.0 <= rate < 1.0:
+            raise ConfigurationError(f"{name} must be in [0, 1)", field=name, value=rate)
+    if not 1 <= settings.search_k <= 1000:
+        raise ConfigurationError("search_k must be 1-1000", field="search_k",
+                                 value=settings.search_k)
+    if not settings.lr_threshold > 0:
+        raise ConfigurationError("lr_threshold must be a positive LR", field="lr_threshold",
+                                 value=settings.lr_threshold)
     return settings
 
 
