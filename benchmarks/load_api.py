@@ -49,7 +49,6 @@ from reunite.services.enrolment import EnrolmentTarget
 from reunite.services.matching import DEFAULT_MUTATION
 from reunite.services.workflow import prepare_data_dir
 from reunite.simulate import simulate_families, simulate_unrelated
-from reunite.storage.workflow import workflow_transaction
 
 REUNITE = str(Path(sys.executable).parent / "reunite")
 PASSWORD = "load-test-password"
@@ -101,8 +100,8 @@ def build(data_dir: Path, n_profiles: int) -> dict[str, Any]:
     [(case_id, reference, ids)] = register_cases(store, setup, [shape], today)
     family = simulate_families(shape.pedigree, table, markers=markers,
                                mutation=DEFAULT_MUTATION, seed=5)
-    with workflow_transaction(store) as (_, flow):
-        bases = flow.bases_of([ids[p] for p in shape.typed])
+    with store.transaction() as repos:
+        bases = repos.bases.for_persons([ids[p] for p in shape.typed])
     import_batch(store, master, setup, [ImportItem(
         Profile(f"{reference}/{p}", {m: Genotype(a, b) for m, (a, b) in
                                      family.genotype_texts(0, p).items()}),

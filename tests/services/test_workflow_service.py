@@ -16,7 +16,6 @@ from reunite.services import cases, workflow
 from reunite.services.enrolment import record_basis
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 LAB = Actor.of("lab", [Role.LAB_ANALYST])
 TH01 = {"TH01": Genotype("6", "9.3"), "vWA": Genotype("16", "17")}
@@ -37,7 +36,7 @@ def people(store: SqlStore) -> dict[str, str]:
 
 
 def _count(store: SqlStore) -> int:
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         return repos.profiles.count()
 
 

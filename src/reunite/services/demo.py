@@ -57,7 +57,6 @@ from reunite.services.workflow import import_lab_file, open_workspace, prepare_d
 from reunite.simulate import SimulatedProfiles, degrade, simulate_families, simulate_unrelated
 from reunite.storage.records import CaseRecord, PersonRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = ["DEMO_MARKER", "FAMILY_SHAPES", "DemoResult", "FamilyShape", "register_cases",
            "register_remains", "run_demo"]
@@ -389,10 +388,10 @@ def run_demo(settings: Settings, table: FrequencyTable, *, synthetic: bool,
     case_ids = {case_id: n for n, (case_id, _, _) in enumerate(registered)}
     slot_of = {pid: n for n, pid in enumerate(remains_ids)}
     label_of = {pid: f"UP-{n + 1:05d}" for n, pid in enumerate(remains_ids)}
-    with workflow_transaction(workspace.store) as (_, flow):
-        candidates = flow.candidates(limit=100_000)
+    with workspace.store.transaction() as repos:
+        candidates = repos.candidates.list_candidates(limit=100_000)
         profile_person = {r.id: r.person_id for r in
-                          flow.profile_refs(index=Index.UNIDENTIFIED_REMAINS.value)}
+                          repos.profiles.refs(index=Index.UNIDENTIFIED_REMAINS.value)}
     result = DemoResult(settings.data_dir, table.name, synthetic, cases, unidentified,
                         background, n_found,
                         sum(1 for pid in truth if slot_of[pid] in degraded_rows),

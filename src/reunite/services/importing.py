@@ -32,7 +32,6 @@ from reunite.services.workflow import resolve_people
 from reunite.storage.crypto import MasterKey
 from reunite.storage.records import BasisRecord, PersonRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = ["SampleTarget", "import_named_samples", "import_read_result", "plan_import"]
 
@@ -116,8 +115,8 @@ def import_named_samples(
     if problems:
         raise InputError(f"{len(problems)} problem(s) naming enrolled persons; nothing was "
                          "imported", source=result.source, problems=problems)
-    with workflow_transaction(store) as (_, flow):
-        bases = flow.bases_of([people[p.id].id for p in profiles])
+    with store.transaction() as repos:
+        bases = repos.bases.for_persons([people[p.id].id for p in profiles])
     today = on or datetime.now(UTC).date()
     targets: dict[str, SampleTarget] = {}
     for profile in profiles:

@@ -66,8 +66,8 @@ from reunite.services.searching import authorize_search
 from reunite.stats.mutation import MutationSpec
 from reunite.stats.rmp import random_match_probability
 from reunite.storage.crypto import MasterKey, open_sealed
+from reunite.storage.records import CandidateRecord, ProfileRef
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import CandidateRecord, ProfileRef, workflow_transaction
 
 __all__ = [
     "DEFAULT_MUTATION",
@@ -204,8 +204,8 @@ class MatchingEngine:
                              frequency_table_id=self.frequencies.name)
 
     def _decrypt(self, refs: Sequence[ProfileRef]) -> list[tuple[str, bytes]]:
-        with workflow_transaction(self.store) as (_, flow):
-            stored = flow.profiles_by_id([r.id for r in refs])
+        with self.store.transaction() as repos:
+            stored = repos.profiles.get_many([r.id for r in refs])
         return [(s.id, open_sealed(self._master, s.sealed, record_id=s.id)) for s in stored]
 
     def matrix(self, index: Index) -> ProfileMatrix:
@@ -219,12 +219,12 @@ class MatchingEngine:
             if state is None:
                 state = self._states[index] = _IndexState(self._new_matrix())
             today = self._clock()
-            with workflow_transaction(self.store) as (_, flow):
-                count, last = flow.index_fingerprint(index.value)
+            with self.store.transaction() as repos:
+                count, last = repos.profiles.index_fingerprint(index.value)
             if state.fingerprint == (count, last, today):
                 return state
-            with workflow_transaction(self.store) as (repos, flow):
-                refs = flow.profile_refs(index=index.value)
+            with self.store.transaction() as repos:
+                refs = repos.profiles.refs(index=index.value)
                 bases = repos.bases.get_many([r.basis_id for r in refs])
             valid_basis = {
                 b.id for b in bases.values()
@@ -290,10 +290,10 @@ class MatchingEngine:
 
     # ------------------------------------------------------------------ families
     def _family(self, case_id: str, today: date) -> _Family | None:
-        with workflow_transaction(self.store) as (repos, flow):
+        with self.store.transaction() as repos:
             case = repos.cases.get_case(case_id)
             people = repos.cases.people_in_case(case_id)
-            refs = flow.profile_refs(person_ids=[p.id for p in people])
+            refs = repos.profiles.refs(person_ids=[p.id for p in people])
             bases = repos.bases.get_many([r.basis_id for r in refs])
         missing = [p for p in people if p.role == PersonRole.MISSING.value]
         if not missing:
@@ -317,10 +317,10 @@ class MatchingEngine:
         return _Family(case.id, case.reference, family, anchor)
 
     def _direct_profile(self, case_id: str) -> tuple[str, Profile] | None:
-        with workflow_transaction(self.store) as (repos, flow):
+        with self.store.transaction() as repos:
             people = repos.cases.people_in_case(case_id)
             missing = [p.id for p in people if p.role == PersonRole.MISSING.value]
-            refs = [r for r in flow.profile_refs(person_ids=missing)
+            refs = [r for r in repos.profiles.refs(person_ids=missing)
                     if r.index == Index.REFERENCE_DIRECT.value]
         if not refs:
             return None
@@ -460,8 +460,8 @@ class MatchingEngine:
         ids: list[str] = []
         offset = 0
         while True:
-            with workflow_transaction(self.store) as (_, flow):
-                page = flow.cases(limit=1000, offset=offset)
+            with self.store.transaction() as repos:
+                page = repos.cases.list_cases(limit=1000, offset=offset)
             ids.extend(c.id for c in page if c.status == "open")
             if len(page) < 1000:
                 return ids
@@ -555,15 +555,15 @@ class MatchingEngine:
                           candidates: Sequence[CandidateRecord]) -> list[str]:
         if not candidates:
             return []
-        with workflow_transaction(self.store) as (repos, flow):
-            existing = flow.existing_pairs([c.case_id for c in candidates if c.case_id])
+        with self.store.transaction() as repos:
+            existing = repos.candidates.existing_pairs([c.case_id for c in candidates if c.case_id])
             fresh: list[CandidateRecord] = []
             for c in sorted(candidates, key=lambda c: -c.log10_lr):
                 key = (str(c.case_id), c.target_profile_id)
                 if key not in existing:
                     existing.add(key)
                     fresh.append(c)
-            flow.add_candidates(fresh)
+            repos.candidates.add_many(fresh)
             append_audit(repos, [AuditEntry(
                 actor.name, "store-candidate", f"candidate:{c.id}",
                 f"{kind} search: case {c.case_id}, profile {c.target_profile_id}, "
@@ -573,8 +573,8 @@ class MatchingEngine:
     def candidate_exists(self, candidate_id: str) -> bool:
         """True when the candidate is stored (used by tests and the API)."""
         try:
-            with workflow_transaction(self.store) as (_, flow):
-                flow.candidate(candidate_id)
+            with self.store.transaction() as repos:
+                repos.candidates.get(candidate_id)
         except NotFoundError:
             return False
         return True

@@ -32,9 +32,8 @@ from reunite.services.review import get_candidate
 from reunite.stats.likelihood import Genotype, KinshipMarker
 from reunite.stats.lr import kinship_lr
 from reunite.storage.crypto import MasterKey
-from reunite.storage.records import BasisRecord
+from reunite.storage.records import BasisRecord, ProfileRef
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import ProfileRef, workflow_transaction
 
 __all__ = ["CaseFile", "case_file", "identification_report"]
 
@@ -71,9 +70,9 @@ def case_file(store: SqlStore, actor: Actor, case: str) -> CaseFile:
     """The case page's data (``read-case``)."""
     view, pedigree = case_pedigree(store, actor, case)
     ids = [p.id for p in view.people]
-    with workflow_transaction(store) as (_, flow):
-        refs = flow.profile_refs(person_ids=ids)
-        bases = flow.bases_of(ids)
+    with store.transaction() as repos:
+        refs = repos.profiles.refs(person_ids=ids)
+        bases = repos.bases.for_persons(ids)
     profiles: dict[str, list[ProfileRef]] = {pid: [] for pid in ids}
     for ref in refs:
         profiles[ref.person_id].append(ref)
@@ -115,8 +114,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
                                                  reason=reason))
     target = read_profile(store, master, actor, record.target_profile_id, reason=reason)
     candidate_texts = _texts(target)
-    with workflow_transaction(store) as (repos, flow):
-        target_ref = flow.profiles_by_id([record.target_profile_id])[0]
+    with store.transaction() as repos:
+        target_ref = repos.profiles.get_many([record.target_profile_id])[0]
         candidate_label = repos.cases.get_person(target_ref.person_id).label
     complete = relatives
     family = FamilyCase(folder.view.case.id, folder.pedigree, missing_id,

@@ -53,7 +53,6 @@ from reunite.storage.crypto import MasterKey, load_master_key, write_key_file
 from reunite.storage.db import create_engine_for, database_url
 from reunite.storage.records import BasisRecord, PersonRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = [
     "FREQUENCY_FILE",
@@ -171,7 +170,7 @@ def _purposes(values: Iterable[str] | None, default: Iterable[Purpose]) -> froze
 
 
 def _person(store: SqlStore, person_id: str) -> PersonRecord:
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         return repos.cases.get_person(person_id)
 
 
@@ -211,8 +210,8 @@ def person_bases(store: SqlStore, actor: Actor, person_id: str) -> list[BasisRec
     """The consents and legal orders recorded for a person (``read-case``)."""
     checked(store, actor, Action.READ_CASE, f"person:{person_id}")
     _person(store, person_id)
-    with workflow_transaction(store) as (_, flow):
-        return flow.bases_of([person_id]).get(person_id, [])
+    with store.transaction() as repos:
+        return repos.bases.for_persons([person_id]).get(person_id, [])
 
 
 def _valid_basis(person: PersonRecord, bases: list[BasisRecord], today: date) -> str | None:
@@ -235,8 +234,8 @@ def enrol_json(store: SqlStore, master: MasterKey, actor: Actor, *, person_id: s
     profile = profile_from_json_data(data, source="profile")
     if basis_id is None:
         person = _person(store, person_id)
-        with workflow_transaction(store) as (_, flow):
-            bases = flow.bases_of([person_id]).get(person_id, [])
+        with store.transaction() as repos:
+            bases = repos.bases.for_persons([person_id]).get(person_id, [])
         basis_id = _valid_basis(person, bases, datetime.now(UTC).date())
     return enrolment.enrol_profile(store, master, actor, profile, EnrolmentTarget(
         person_id, basis_id, kit, lab, frequency_table_hash))
@@ -277,10 +276,10 @@ def resolve_people(store: SqlStore, samples: Iterable[str]) -> dict[str, PersonR
     at most 24 characters, too short for a person id). Ambiguous labels stay unresolved."""
     names = list(dict.fromkeys(samples))
     found: dict[str, PersonRecord] = {}
-    with workflow_transaction(store) as (repos, flow):
+    with store.transaction() as repos:
         found.update(repos.cases.get_people([n for n in names if "/" not in n]))
         plain = [n for n in names if "/" not in n and n not in found]
-        for label, people in flow.people_outside_cases(plain).items():
+        for label, people in repos.cases.people_outside_cases(plain).items():
             if len(people) == 1:
                 found[label] = people[0]
         case_ids: dict[str, str | None] = {}
@@ -290,14 +289,14 @@ def resolve_people(store: SqlStore, samples: Iterable[str]) -> dict[str, PersonR
             reference, _, label = name.rpartition("/")
             if reference not in case_ids:
                 try:
-                    case_ids[reference] = flow.case_by_reference(reference).id
+                    case_ids[reference] = repos.cases.case_by_reference(reference).id
                 except NotFoundError:  # reported by the caller as an unknown sample
                     case_ids[reference] = None
             case_id = case_ids[reference]
             if case_id is None:
                 continue
             try:
-                found[name] = flow.person_by_label(case_id, label)
+                found[name] = repos.cases.person_by_label(case_id, label)
             except NotFoundError:
                 continue
     return found
@@ -352,8 +351,8 @@ def import_lab_file(store: SqlStore, master: MasterKey, actor: Actor, data: byte
         raise InputError("samples do not match the people they name; nothing was imported",
                          problems=problems, source=name)
     person_ids = [people[p.id].id for p in profiles]
-    with workflow_transaction(store) as (_, flow):
-        bases = flow.bases_of(person_ids)
+    with store.transaction() as repos:
+        bases = repos.bases.for_persons(person_ids)
     today = datetime.now(UTC).date()
     items = []
     for profile in profiles:
