@@ -47,7 +47,7 @@ from reunite.services.batch_import import ImportItem, import_batch
 from reunite.services.demo import FAMILY_SHAPES, register_cases, register_remains
 from reunite.services.enrolment import EnrolmentTarget
 from reunite.services.matching import DEFAULT_MUTATION
-from reunite.services.workflow import prepare_data_dir
+from reunite.services.workspace import prepare_data_dir
 from reunite.simulate import simulate_families, simulate_unrelated
 
 REUNITE = str(Path(sys.executable).parent / "reunite")

@@ -13,7 +13,7 @@ import httpx
 
 from reunite.config import load_settings
 from reunite.genetics.frequencies import FrequencyTable
-from reunite.services.workflow import prepare_data_dir
+from reunite.services.workspace import prepare_data_dir
 
 REUNITE = str(Path(sys.executable).parent / "reunite")
 

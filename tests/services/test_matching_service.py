@@ -19,7 +19,7 @@ from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.consent import LegalOrder
 from reunite.governance.indices import Index
 from reunite.governance.roles import Actor, Role
-from reunite.services import cases, workflow
+from reunite.services import bases, cases
 from reunite.services.enrolment import EnrolmentTarget, enrol_profile, record_basis
 from reunite.services.matching import MatchingEngine, SearchRequest
 from reunite.storage.crypto import MasterKey
@@ -44,7 +44,7 @@ def family(store: SqlStore, master: MasterKey) -> dict[str, str]:
     cases.add_case_person(store, SETUP, case="MP-9", label="child", role="missing",
                           father_id=father.id, mother_id=mother.id)
     for person, genotype in ((father, ("6", "6")), (mother, ("7", "7"))):
-        basis = workflow.record_consent(store, SETUP, person_id=person.id, signed_by="form",
+        basis = bases.record_consent(store, SETUP, person_id=person.id, signed_by="form",
                                         signed_on=date(2026, 1, 1),
                                         retention_until=date(2036, 1, 1),
                                         review_on=date(2027, 1, 1))
@@ -148,7 +148,7 @@ def test_direct__own_reference_matches_with_lr_one_over_rmp(
         store: SqlStore, master: MasterKey, family: dict[str, str]) -> None:
     view = cases.get_case(store, SETUP, "MP-9")
     missing = view.missing[0].id
-    basis = workflow.record_consent(store, SETUP, person_id=missing, signed_by="parents",
+    basis = bases.record_consent(store, SETUP, person_id=missing, signed_by="parents",
                                     signed_on=date(2026, 1, 1),
                                     retention_until=date(2036, 1, 1),
                                     review_on=date(2027, 1, 1))

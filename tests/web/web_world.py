@@ -8,7 +8,7 @@ import warnings
 from fastapi import FastAPI
 from web_setup import PASSWORD
 
-from reunite.services.workflow import Workspace
+from reunite.services.workspace import Workspace
 from reunite.web import mount_web
 
 with warnings.catch_warnings():

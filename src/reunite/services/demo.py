@@ -13,8 +13,9 @@ What it does, in order (each phase timed):
    degraded to 10 typed loci; plus ``background`` unrelated remains;
 4. lab files: a GeneMapper long table of the family references (sample names
    ``<case>/<label>``), a CODIS CMF file of the unidentified, GeneMapper wide tables of the
-   background (10,000 per plate), then imported with :func:`reunite.services.workflow.
-   import_lab_file` — the code ``reunite enrol FILE`` and ``POST /imports`` run;
+   background (10,000 per plate), then imported with
+   :func:`reunite.services.importing.import_lab_file` — the code ``POST /imports`` and the
+   web lab upload run;
 5. the blind search (every case against every unidentified profile) through the matching
    engine and its policy gate; candidates at or above the LR threshold are stored;
 6. the candidates are scored against the truth: identifications found, their LRs, false
@@ -52,8 +53,9 @@ from reunite.io.genemapper import format_genemapper
 from reunite.services import auth
 from reunite.services.audit_service import AuditEntry, append_audit
 from reunite.services.enrolment import basis_to_record, new_id
+from reunite.services.importing import import_lab_file
 from reunite.services.matching import DEFAULT_MUTATION, SearchRequest
-from reunite.services.workflow import import_lab_file, open_workspace, prepare_data_dir
+from reunite.services.workspace import open_workspace, prepare_data_dir
 from reunite.simulate import SimulatedProfiles, degrade, simulate_families, simulate_unrelated
 from reunite.storage.records import CaseRecord, PersonRecord
 from reunite.storage.repositories import SqlStore

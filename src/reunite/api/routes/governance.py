@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from reunite.api.deps import ActorDep, SessionDep, WorkspaceDep
 from reunite.api.schemas import AuditVerifyOut, ExpungeIn, WithdrawalIn, WithdrawalOut
-from reunite.services import audit_service, withdrawal, workflow
+from reunite.services import audit_service, withdrawal
 
 router = APIRouter(tags=["governance"])
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["governance"])
 def withdraw(basis_id: str, body: WithdrawalIn, actor: ActorDep,
              workspace: WorkspaceDep) -> WithdrawalOut:
     """Withdraw a consent (or revoke an order): its profiles are crypto-shredded."""
-    removed = workflow.withdraw(workspace, actor, basis_id=basis_id, reason=body.reason)
+    removed = withdrawal.withdraw(workspace, actor, basis_id=basis_id, reason=body.reason)
     return WithdrawalOut(basis_id=basis_id, expunged_profiles=removed)
 
 
