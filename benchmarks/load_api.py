@@ -38,15 +38,15 @@ import httpx
 import numpy as np
 
 from reunite.config import load_settings
+from reunite.demo import FAMILY_SHAPES, register_cases, register_remains
 from reunite.genetics.frequencies import FrequencyTable, read_nist_1036_frequencies
 from reunite.genetics.kits import get_kit
 from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.roles import Actor, Role
+from reunite.search.settings import DEFAULT_MUTATION
 from reunite.services import auth
 from reunite.services.batch_import import ImportItem, import_batch
-from reunite.services.demo import FAMILY_SHAPES, register_cases, register_remains
 from reunite.services.enrolment import EnrolmentTarget
-from reunite.services.matching import DEFAULT_MUTATION
 from reunite.services.workspace import prepare_data_dir
 from reunite.simulate import simulate_families, simulate_unrelated
 

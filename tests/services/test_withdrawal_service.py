@@ -21,7 +21,7 @@ from reunite.services.enrolment import (
     read_profile,
     record_basis,
 )
-from reunite.services.searching import searchable_profiles
+from reunite.services.search_gate import searchable_profiles
 from reunite.services.withdrawal import (
     expire_retention,
     expunge_by_legal_order,

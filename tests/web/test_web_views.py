@@ -17,7 +17,7 @@ from reunite.report.identification import format_lr
 from reunite.services.reporting import identification_report
 from reunite.services.review import get_candidate
 
-# Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the matching engine uses:
+# Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the search uses by default:
 # a parent passes a given one of its alleles with (1 - r)/2 + (r/5)/2 = 0.4996 and the
 # other parent's allele with r/5 = 0.0002, so P(10/12 | 10/11 x 12/13) = 0.4996² + 0.0002²
 # against P(10/12) = 2 · 0.10 · 0.20; 15 markers.
@@ -163,7 +163,7 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
     reviewer = Actor.of("rita", ["reviewer"])
     stored = get_candidate(world.workspace.store, reviewer, candidate.group(1)).candidate
     report = identification_report(world.workspace.store, world.workspace.master,
-                                   world.workspace.engine, reviewer, candidate.group(1))
+                                   world.workspace.index, reviewer, candidate.group(1))
     assert report.log10_total_lr is not None
     assert math.isclose(report.log10_total_lr, stored.log10_lr, rel_tol=1e-9)
     assert math.isclose(report.total_lr, TOTAL_LR, rel_tol=1e-9)

@@ -5,8 +5,10 @@
 * :func:`identification_report`: for a stored match candidate, the exact missing-person
   LR recomputed per marker (H1: the candidate in the missing person's place in the case
   pedigree; H2: the candidate unrelated, the place left untyped; forrel
-  ``missingPersonLR``) with the markers, frequency table and mutation model the matching
-  engine scores with, so the report's total equals the candidate's stored LR. The
+  ``missingPersonLR``) with the search settings the candidate was found with (recorded in
+  its provenance: θ, female and male mutation models, minimum allele count) and the
+  markers and frequencies the search scored, so the report's total equals the candidate's
+  stored LR. The
   genotypes are decrypted through :func:`reunite.services.enrolment.read_profile`, so
   every read is permission-checked (``read-profile``) and audited with its reason.
   Reviewers' decisions become the report's reviews.
@@ -14,8 +16,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
@@ -25,17 +29,19 @@ from reunite.governance.indices import Index, PersonRole
 from reunite.governance.roles import Actor
 from reunite.report.identification import IdentificationReport, Review, build_identification_report
 from reunite.search.screen import FamilyCase, screening_markers
+from reunite.search.settings import SearchSettings
 from reunite.services.cases import CaseView, case_pedigree
 from reunite.services.enrolment import read_profile
-from reunite.services.matching import MatchingEngine
 from reunite.services.review import get_candidate
+from reunite.services.search_index import StoreIndex
 from reunite.stats.likelihood import Genotype, KinshipMarker
 from reunite.stats.lr import kinship_lr
+from reunite.stats.mutation import MutationSpec
 from reunite.storage.crypto import MasterKey
 from reunite.storage.records import BasisRecord, ProfileRef
 from reunite.storage.repositories import SqlStore
 
-__all__ = ["CaseFile", "case_file", "identification_report"]
+__all__ = ["CaseFile", "candidate_settings", "case_file", "identification_report"]
 
 _SLOT = "__missing_person_slot__"
 
@@ -90,7 +96,28 @@ def _texts(profile: Profile) -> dict[str, Genotype]:
     return out
 
 
-def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEngine,
+def _mutation_words(settings: SearchSettings) -> str:
+    """The mutation models in a line of the report (one per sex when they differ)."""
+    def words(spec: MutationSpec | None) -> str:
+        if spec is None:
+            return "none"
+        return ", ".join(f"{k} {v}" for k, v in spec.to_dict().items()
+                         if v not in (None, 0.0, 1.0))
+
+    female, male = words(settings.mutation_female), words(settings.mutation_male)
+    return female if female == male else f"female: {female}; male: {male}"
+
+
+def candidate_settings(details: Mapping[str, Any]) -> SearchSettings:
+    """The search settings a stored candidate was found with (its provenance)."""
+    recorded = details.get("settings")
+    if not isinstance(recorded, Mapping):
+        raise CaseError("the candidate records no search settings (found by an older "
+                        "version): run the search again", field="settings")
+    return SearchSettings.from_provenance(recorded)
+
+
+def identification_report(store: SqlStore, master: MasterKey, index: StoreIndex,
                           actor: Actor, candidate_id: str) -> IdentificationReport:
     """The identification report of a stored candidate (see the module docstring)."""
     candidate = get_candidate(store, actor, candidate_id)
@@ -98,6 +125,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
     if record.case_id is None:
         raise CaseError("the candidate belongs to no case", field="candidate",
                         value=candidate_id)
+    settings = candidate_settings(record.details)
+    frequencies = settings.frequency_table(index.frequencies)
     folder = case_file(store, actor, record.case_id)
     missing_id = folder.missing_id
     if missing_id is None:
@@ -121,10 +150,9 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
     family = FamilyCase(folder.view.case.id, folder.pedigree, missing_id,
                         {pid: {m: (str(a), str(b)) for m, (a, b) in g.items()}
                          for pid, g in complete.items()})
-    matrix = engine.matrix(Index(target_ref.index))
+    matrix = index.matrix(Index(target_ref.index))
     markers: list[KinshipMarker] = [
-        m for m in screening_markers(matrix, engine.frequencies, [family],
-                                     mutation=engine.mutation)
+        m for m in screening_markers(matrix, frequencies, [family], settings=settings)
         if m is not None and (m.name in candidate_texts)]
     genotypes: dict[str, dict[str, Genotype | None]] = {
         pid: {m.name: g.get(m.name) for m in markers} for pid, g in complete.items()}
@@ -132,10 +160,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
     h1 = Hypothesis("candidate is the missing person", folder.pedigree)
     h2 = Hypothesis("candidate unrelated",
                     folder.pedigree.relabel({missing_id: _SLOT}) | singletons(missing_id))
-    result = kinship_lr([h1, h2], markers, genotypes, case_id=folder.view.case.reference)
-    mutation = engine.mutation
-    model = "none" if mutation is None else ", ".join(
-        f"{k} {v}" for k, v in mutation.to_dict().items() if v not in (None, 0.0, 1.0))
+    result = kinship_lr([h1, h2], markers, genotypes, theta=settings.theta,
+                        case_id=folder.view.case.reference)
     reviews = tuple(
         Review(d.reviewer, "confirmed" if d.decision == "confirm" else "rejected",
                d.decided_at.astimezone(UTC).date(), d.reason)
@@ -145,7 +171,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
         missing_id=missing_id, candidate=candidate_label,
         relative_genotypes={pid: genotypes[pid] for pid in complete},
         candidate_genotypes=genotypes[missing_id], result=result,
-        frequency_table=engine.frequencies.name,
-        frequency_table_hash=engine.frequencies.content_hash, mutation_model=model,
-        theta=0.0, reviews=reviews, labels=folder.labels, markers=markers,
+        frequency_table=frequencies.name,
+        frequency_table_hash=frequencies.content_hash,
+        mutation_model=_mutation_words(settings), theta=settings.theta, reviews=reviews,
+        labels=folder.labels, markers=markers,
         generated_at=datetime.now(UTC).replace(microsecond=0))

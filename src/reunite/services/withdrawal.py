@@ -106,4 +106,4 @@ def withdraw(workspace: Workspace, actor: Actor, *, basis_id: str, reason: str) 
     if not reason.strip():
         raise InputError("a withdrawal needs a reason", field="reason")
     return withdraw_consent(workspace.store, actor, basis_id=basis_id, reason=reason.strip(),
-                            hooks=[workspace.engine.forget])
+                            hooks=[workspace.index.forget])

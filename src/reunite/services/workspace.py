@@ -16,8 +16,10 @@ from pathlib import Path
 from reunite.config import Settings
 from reunite.errors import ConfigurationError
 from reunite.genetics.frequencies import FrequencyTable, read_frequency_csv, read_frequency_table
+from reunite.search.settings import SearchSettings
 from reunite.services.jobs import JobRunner
-from reunite.services.matching import MatchingEngine
+from reunite.services.search_index import StoreIndex
+from reunite.services.settings import search_settings
 from reunite.storage import migrate
 from reunite.storage.crypto import MasterKey, load_master_key, write_key_file
 from reunite.storage.db import create_engine_for, database_url
@@ -43,7 +45,8 @@ class Workspace:
     store: SqlStore
     master: MasterKey
     frequencies: FrequencyTable
-    engine: MatchingEngine
+    index: StoreIndex
+    search_settings: SearchSettings
     jobs: JobRunner = field(default_factory=JobRunner)
 
     def close(self) -> None:
@@ -109,6 +112,7 @@ def open_workspace(settings: Settings, *, workers: int = 1,
     if migrate.current_revision(store.engine) != migrate.head_revision():
         raise ConfigurationError("the database schema is not up to date: run `reunite init` "
                                  "or `reunite db upgrade`", field="database_url")
-    engine = MatchingEngine(store, master, frequencies, threshold=settings.lr_threshold,
-                            backend=backend, scheduler=settings.scheduler)
-    return Workspace(settings, store, master, frequencies, engine, JobRunner(workers=workers))
+    index = StoreIndex(store, master, frequencies, backend=backend,
+                       scheduler=settings.scheduler)
+    return Workspace(settings, store, master, frequencies, index, search_settings(settings),
+                     JobRunner(workers=workers))
