@@ -281,6 +281,10 @@ class CandidateOut(BaseModel):
     status: str
     decisions: list[DecisionOut]
     created_at: datetime
+    settings: dict[str, Any] | None = Field(
+        default=None, description="The search settings the candidate was found with: θ, "
+                                  "female and male mutation models, minimum allele count, "
+                                  "LR threshold, k.")
     provenance: dict[str, Any] | None
 
 

@@ -132,10 +132,12 @@ def import_named_samples(
 ) -> dict[str, str]:
     """Store every profile of ``result`` for the person its sample name names.
 
-    Returns the new profile id by sample. Every problem (a name that is no enrolled person,
-    a CMF category that disagrees with the person's role, a person without a valid basis)
-    is listed in one error and nothing is stored.
+    Returns the new profile id by sample. The permission is checked before any name is
+    looked up. Every problem (a name that is no enrolled person, a CMF category that
+    disagrees with the person's role, a person without a valid basis) is listed in one
+    error and nothing is stored.
     """
+    checked(store, actor, Action.IMPORT_PROFILES, f"file:{result.source}")
     profiles = list(result.profiles)
     people = resolve_people(store, [p.id for p in profiles])
     problems = [Problem("the sample names no enrolled person (use the person id, "
