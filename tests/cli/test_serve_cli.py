@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import httpx
 from reunite.config import load_settings
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.services.workspace import prepare_data_dir
-
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.shared_paths import REUNITE
 
 
 def test_serve__answers_health_and_docs(tmp_path: Path) -> None:

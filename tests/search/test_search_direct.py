@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from search_reference import direct_reference, rmp_reference
 
+from reference.search_reference import direct_reference, rmp_reference
 from reunite.errors import InputError
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.search._kernels import available_backends

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_world import SETUP, World, consent_for, remains_order
 
 from reunite.governance.indices import PersonRole
 from reunite.services.enrolment import add_person, open_case, record_basis
 from reunite.storage.repositories import SqlStore
-from store_fixtures import engine, master, store
+from support.service_world import SETUP, World, consent_for, remains_order
+from support.store_fixtures import engine, master, store
 
 __all__ = ["engine", "master", "store", "world"]
 

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from service_world import SETUP, remains_order
 
 from reunite.errors import ConsentError, InputError, PermissionDenied
 from reunite.genetics.profile import Genotype, Profile
@@ -18,6 +17,7 @@ from reunite.services import bases, cases, enrolment, importing
 from reunite.services.enrolment import record_basis
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import SETUP, remains_order
 
 LAB = Actor.of("lab", [Role.LAB_ANALYST])
 TH01 = {"TH01": Genotype("6", "9.3"), "vWA": Genotype("16", "17")}

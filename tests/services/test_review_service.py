@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from service_world import REVIEWER, World
 
 from reunite.errors import ConflictError, InputError, PermissionDenied
 from reunite.genetics.profile import Genotype, Profile
@@ -16,6 +15,7 @@ from reunite.services.enrolment import EnrolmentTarget, enrol_profile
 from reunite.storage.crypto import MasterKey
 from reunite.storage.records import CandidateRecord, DecisionRecord
 from reunite.storage.repositories import SqlStore
+from support.service_world import REVIEWER, World
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 

@@ -6,7 +6,6 @@ import itertools
 from datetime import date
 
 import pytest
-from service_world import DPO, LAB, REVIEWER, TODAY, World
 
 from reunite.errors import InputError, PermissionDenied, PurposeNotPermitted
 from reunite.genetics.profile import Profile
@@ -18,6 +17,7 @@ from reunite.services.enrolment import EnrolmentTarget, enrol_profile
 from reunite.services.search_gate import authorize_search, governance_policy, searchable_profiles
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import DPO, LAB, REVIEWER, TODAY, World
 
 RD, RF = Index.REFERENCE_DIRECT, Index.REFERENCE_FAMILY
 UL, UR, EL = Index.UNIDENTIFIED_LIVING, Index.UNIDENTIFIED_REMAINS, Index.ELIMINATION

@@ -17,7 +17,6 @@ import math
 from datetime import date
 
 import pytest
-from service_world import SETUP, remains_order
 
 from reunite.errors import CaseError, GovernanceError, PermissionDenied
 from reunite.genetics.frequencies import FrequencyTable
@@ -33,6 +32,7 @@ from reunite.services.searches import SearchRequest, run_search
 from reunite.stats.mutation import MutationSpec
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import SETUP, remains_order
 
 TABLE = FrequencyTable("closed-form TH01", {"TH01": {"6": 0.2, "7": 0.3, "8": 0.5}})
 LAB = Actor.of("lab", [Role.LAB_ANALYST])

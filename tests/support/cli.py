@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from reunite.cli.main import main
 from reunite.config import get_settings
+from support.shared_paths import REUNITE
 
 __all__ = ["REUNITE", "run_cli"]
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
-"""The console script, for the few tests that must start a real process."""
 
 
 def run_cli(args: list[str], *, env: Mapping[str, str] | None = None,

@@ -8,14 +8,14 @@ import math
 import re
 
 from pypdf import PdfReader
-from web_setup import REMAINS_LABEL, lab_file
-from web_world import World, csrf_of
 
 from reunite.governance.roles import Actor
 from reunite.report.html import lr_html
 from reunite.report.identification import format_lr
 from reunite.services.reporting import identification_report
 from reunite.services.review import get_candidate
+from support.web_setup import REMAINS_LABEL, lab_file
+from support.web_world import World, csrf_of
 
 # Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the search uses by default:
 # a parent passes a given one of its alleles with (1 - r)/2 + (r/5)/2 = 0.4996 and the

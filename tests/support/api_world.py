@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
-from live_server import served
 from reunite.config import load_settings
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.services import auth
 from reunite.services.workspace import prepare_data_dir
+from support.live_server import served
 
 MARKERS = ("CSF1PO", "D3S1358", "D5S818", "D7S820", "D8S1179", "D13S317", "D16S539",
            "D18S51", "D21S11", "FGA", "TH01", "vWA")
