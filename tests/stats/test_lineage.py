@@ -237,6 +237,14 @@ class TestLineageLRExamples:
         expected = one(1, m, mu) ** 2 + one(2, m, mu) * one(0, m, mu)
         assert mutation.probability == pytest.approx(expected, rel=1e-14)
 
+    def test_multi_copy__equal_alleles_counted_once(self) -> None:
+        query, reference = _h("U", DYS385="13,13"), _h("R", DYS385="13,13")
+
+        mutation = lineage_mutation_probability(query, reference, meioses=1,
+                                                rates={"DYS385": 0.001})
+
+        assert mutation.probability == pytest.approx((1 - 0.001) ** 2, rel=1e-15)
+
     def test_null_or_duplication_or_partial_repeat__incompatible(self) -> None:
         reference = _h("R", DYS19="14", DYS390="24", DYS385="11,14")
         query = _h("U", DYS19="null", DYS390="24.2", DYS385="11,14,15")

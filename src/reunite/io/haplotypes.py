@@ -66,6 +66,7 @@ __all__ = [
     "MtHaplotypeTable",
     "SkippedRow",
     "read_mitofreq_table",
+    "read_mt_database",
     "read_mt_haplotype_json",
     "read_mt_haplotype_table",
     "read_rcrs",
@@ -560,6 +561,24 @@ def read_mitofreq_table(
         counts=MappingProxyType({k: MappingProxyType(v) for k, v in counts.items()}),
         totals=MappingProxyType(totals), reference=MappingProxyType(reference),
         haplogroup_sizes=MappingProxyType(sizes))
+
+
+def read_mt_database(
+    source: str | Path,
+    *,
+    haplogroup_sizes: str | Path | None = None,
+) -> MtHaplotypeTable | MtSnvTable:
+    """An mtDNA database: a MitoFREQ table (header ``Position, Ref, TLHG, …``; then
+    ``haplogroup_sizes`` is required) or a haplotype table (id, range, haplotype)."""
+    label, data = _load(source, None)
+    first = decode_text(data[:4096], source=label).splitlines()[:1] if data else []
+    if first and _norm(first[0]).startswith("positionreftlhg"):
+        if haplogroup_sizes is None:
+            raise FileFormatError("a MitoFREQ table needs the haplogroup sizes (a TLHG, N "
+                                  "table such as d_helix_TLHG_freq.csv)", source=label,
+                                  field="haplogroup sizes")
+        return read_mitofreq_table(data, haplogroup_sizes, name=label)
+    return read_mt_haplotype_table(data, name=label)
 
 
 def read_rcrs(source: str | Path | bytes, *, name: str | None = None) -> str:

@@ -376,12 +376,14 @@ def _locus_probability(
         return 1.0, (), None  # both null: no copy to mutate
     rq = [a.repeats for a in q]
     rr = [a.repeats for a in r]
-    # The copies are unordered: sum over the distinct ways to pair them.
+    # The copies are unordered: the observation {q} given the reference's copies (in
+    # their own, unobserved, order) sums over the distinct orderings of the query's
+    # values (one ordering when they are equal, so 13,13 is not counted twice).
     total = 0.0
     best: tuple[float, ...] | None = None
-    for pairing in set(permutations(range(len(q)))):
-        diffs = [float(rq[i]) - float(rr[j])  # type: ignore[arg-type]
-                 for i, j in zip(range(len(q)), pairing, strict=True)]
+    for ordering in set(permutations(rq)):
+        diffs = [float(a) - float(b)  # type: ignore[arg-type]
+                 for a, b in zip(ordering, rr, strict=True)]
         if not all(abs(d - round(d)) < 1e-9 for d in diffs):
             continue
         term = 1.0
