@@ -38,6 +38,7 @@ from reunite.stats.mutation import (
     TRANSFORMS,
     MutationModel,
     MutationSpec,
+    extend_matrix,
     mutation_matrix,
 )
 
@@ -276,7 +277,7 @@ def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
         notes.append(f"marker {name}: allele {text} added with frequency {unseen}")
 
     mutation = _parse_mutation(raw.get("mutation"), fld, name, allele_list, freqs,
-                               bool(extra), bad)
+                               tuple(extra), bad, notes)
     if len(notes) > n_before and mutation is False:
         return None
     if mutation is False:
@@ -339,9 +340,15 @@ def _parse_spec(raw: Any, fld: str, name: str, bad: Any) -> MutationSpec | None:
 
 
 def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
-                    freqs: np.ndarray[Any, np.dtype[np.float64]], alleles_added: bool,
-                    bad: Any) -> MutationModel | None | bool:
-    """The marker's mutation model; None for none; False after reporting a problem."""
+                    freqs: np.ndarray[Any, np.dtype[np.float64]], added: tuple[str, ...],
+                    bad: Any, notes: list[str]) -> MutationModel | None | bool:
+    """The marker's mutation model; None for none; False after reporting a problem.
+
+    ``alleles`` ends with the ``added`` ones (unseen alleles, after the listed ones). Given
+    ``matrices`` are over the listed alleles; with alleles added they are extended
+    (:func:`reunite.stats.mutation.extend_matrix`) by the sex's named model over all the
+    alleles, or by the identity when the file names none for that sex, with a note.
+    """
     if raw is None:
         return None
     fld = f"{fld}.mutation"
@@ -355,13 +362,13 @@ def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
         if sex in raw:
             specs[sex] = _parse_spec(raw[sex], f"{fld}.{sex}", name, bad)
     matrices = raw.get("matrices")
-    n = len(alleles)
+    n = len(alleles) - len(added)
     result: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
     ok = True
     for sex in ("female", "male"):
         given = matrices.get(sex) if isinstance(matrices, dict) else None
         spec = specs.get(sex)
-        if given is not None and not alleles_added:
+        if given is not None:
             try:
                 mat = np.asarray(given, dtype=np.float64)
             except (TypeError, ValueError):
@@ -385,6 +392,14 @@ def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
                     float(sums[int(np.argmax(np.abs(sums - 1.0)))]), name)
                 ok = False
                 continue
+            if added:
+                extended = _extend_given(mat, spec, alleles, freqs, name, sex, added, notes)
+                if isinstance(extended, ReuniteError):
+                    bad(extended.message, f"{fld}.{sex}", extended.context.get("value"),
+                        name)
+                    ok = False
+                    continue
+                mat = extended
             result[sex] = mat
         elif spec is not None:
             try:
@@ -400,10 +415,33 @@ def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
         return False
     description: dict[str, object] = {
         sex: (s.to_dict() if s is not None else None) for sex, s in specs.items()}
-    if isinstance(matrices, dict) and not alleles_added:
-        description["matrices"] = "given"
+    if isinstance(matrices, dict):
+        description["matrices"] = "given" + (
+            f"; extended to added allele{'s' if len(added) > 1 else ''} {', '.join(added)}"
+            if added else "")
     return MutationModel(female=result["female"], male=result["male"],
                          description=description)
+
+
+def _extend_given(
+    given: np.ndarray[Any, np.dtype[np.float64]], spec: MutationSpec | None,
+    alleles: Sequence[str], freqs: np.ndarray[Any, np.dtype[np.float64]], name: str,
+    sex: str, added: tuple[str, ...], notes: list[str],
+) -> np.ndarray[Any, np.dtype[np.float64]] | ReuniteError:
+    """A given matrix extended to the ``added`` alleles (see :func:`_parse_mutation`)."""
+    model: np.ndarray[Any, np.dtype[np.float64]] | None = None
+    how = "the identity (no mutation to or from them: no model is named for this sex)"
+    if spec is not None and spec.model == "custom":
+        how = "the identity (a custom model covers only the listed alleles)"
+    elif spec is not None:
+        try:
+            model = mutation_matrix(spec, alleles, freqs, marker=name)
+        except ReuniteError as exc:
+            return exc
+        how = f"the {spec.model} model over all {len(alleles)} alleles"
+    notes.append(f"marker {name}: the given {sex} mutation matrix is extended to added "
+                 f"allele{'s' if len(added) > 1 else ''} {', '.join(added)} by {how}")
+    return extend_matrix(given, len(alleles), model)
 
 
 def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: Any
