@@ -2,7 +2,8 @@
 
 The format is specified in ``../shared/spec/kinship-case.md``. :func:`read_cases` returns
 one :class:`KinshipCase` per case (a file may hold one case or a JSON array of them);
-:func:`solve_case` answers it with :func:`reunite.stats.lr.kinship_lr`.
+:func:`result_json` writes an :class:`~reunite.stats.lr.LRResult` in the spec's output
+shape. Answering a case is a use case: :func:`reunite.services.kinship.solve_kinship_case`.
 
 Validation collects every problem of a case and raises one
 :class:`~reunite.errors.CaseError` naming the case, each field and each offending value:
@@ -32,7 +33,7 @@ from reunite.errors import CaseError, FileFormatError, PedigreeError, Problem, R
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.pedigree import SEXES, Pedigree, Person
 from reunite.stats.likelihood import Genotype, KinshipMarker
-from reunite.stats.lr import LRResult, kinship_lr
+from reunite.stats.lr import LRResult
 from reunite.stats.mutation import (
     MODEL_NAMES,
     TRANSFORMS,
@@ -48,7 +49,6 @@ __all__ = [
     "parse_case",
     "read_cases",
     "result_json",
-    "solve_case",
 ]
 
 FORMAT = "reunite-kinship-case/1"
@@ -515,12 +515,6 @@ def _parse_hypothesis(raw: Any, hi: int, bad: Any) -> Hypothesis | None:
     return Hypothesis(name=name, pedigree=pedigree)
 
 
-def solve_case(case: KinshipCase) -> LRResult:
-    """Answer ``case`` with :func:`reunite.stats.lr.kinship_lr`."""
-    return kinship_lr(case.hypotheses, case.markers, case.genotypes, theta=case.theta,
-                      case_id=case.id)
-
-
 def _json_number(value: Any) -> Any:
     if isinstance(value, float):
         # JSON has no NaN or infinity; like R's jsonlite, write them as null.
@@ -531,7 +525,7 @@ def _json_number(value: Any) -> Any:
 
 
 def result_json(case: KinshipCase, result: LRResult) -> dict[str, Any]:
-    """The ``reunite lr`` output object for one case.
+    """``result`` in the spec's output shape, with the case's ``notes``.
 
     Non-finite numbers are written as null: LR NaN (0/0, every hypothesis impossible) and
     +inf (only the denominator impossible); ``inconsistencies`` says which hypothesis,
