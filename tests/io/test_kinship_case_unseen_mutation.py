@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from reference.brute_force import brute_force_likelihood
 from reunite.errors import CaseError
 from reunite.io.kinship_case import parse_case
 from reunite.stats.lr import kinship_lr
@@ -113,3 +114,30 @@ class TestGivenMatricesWithAnAddedAllele:
                                            "male": [[1.0, 0.0], [0.0, 1.0]]}}))
 
         assert "3×3" in str(caught.value)
+
+    @pytest.mark.parametrize("mutation", [
+        {"matrices": {"female": ONESTEP_FEMALE, "male": ONESTEP_MALE}},
+        {"female": {"model": "onestep", "rate": R_FEMALE},
+         "male": {"model": "stepwise", "rate": R_MALE, "rate2": 1e-6, "range": 0.5},
+         "matrices": {"female": ONESTEP_FEMALE, "male": ONESTEP_MALE}},
+    ])
+    def test_likelihoods_equal_brute_force_with_the_extended_matrices(
+        self, mutation: dict[str, Any]
+    ) -> None:
+        case = parse_case(_case(mutation))
+        marker = case.markers[0]
+        assert marker.mutation is not None
+        result = kinship_lr(case.hypotheses, case.markers, case.genotypes)
+        idx = marker.index
+        af = (idx["14"], idx["14"])
+        ch = (idx["15"], idx["17"])
+
+        # Trio order AF, MO, CH (MO untyped); unrelated AF, CH.
+        paternity = brute_force_likelihood(
+            [-1, -1, 0], [-1, -1, 1], [af, (-1, -1), ch], marker.frequencies,
+            marker.mutation.female, marker.mutation.male)
+        unrelated = brute_force_likelihood(
+            [-1, -1], [-1, -1], [af, ch], marker.frequencies, marker.mutation.female,
+            marker.mutation.male)
+        assert result.likelihood("paternity", "D1") == pytest.approx(paternity, rel=1e-12)
+        assert result.likelihood("unrelated", "D1") == pytest.approx(unrelated, rel=1e-12)
