@@ -12,6 +12,13 @@ not in the marker (unless ``unseen_allele_frequency`` is set), frequencies that 
 negative or far from summing to 1, bad sex, malformed pedigrees, a typed person missing
 from a hypothesis.
 
+A Familias project (``.fam``) is a kinship case too: :func:`familias_case` takes its
+pedigrees as the hypotheses (file order, the first one the numerator), its typed persons,
+its database (frequencies; each sex's mutation model and rates: ``equal`` and
+``proportional`` as named, the three stepwise codes as the ``stepwise`` model with the
+file's rate, rate2 and range, the stationary one made stationary by ``PM``) and its θ.
+:func:`read_cases` reads such a file as one case, so ``reunite lr project.fam`` works.
+
 Frequencies summing to 1 within 1e-6 are used exactly as given; a sum off by more than
 that but at most 0.05 is renormalised and a note says so (:attr:`KinshipCase.notes`,
 printed on standard error by the CLI and added as ``notes`` to the result); a sum off by
@@ -29,9 +36,19 @@ from typing import Any
 
 import numpy as np
 
-from reunite.errors import CaseError, FileFormatError, PedigreeError, Problem, ReuniteError
+from reunite.errors import (
+    AlleleError,
+    CaseError,
+    FileFormatError,
+    PedigreeError,
+    Problem,
+    ReuniteError,
+)
+from reunite.genetics.alleles import parse_allele
 from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.markers import get_marker, is_known_marker
 from reunite.genetics.pedigree import SEXES, Pedigree, Person
+from reunite.io.familias import FamiliasFile, FamiliasLocus, read_familias
 from reunite.stats.likelihood import Genotype, KinshipMarker
 from reunite.stats.lr import LRResult
 from reunite.stats.mutation import (
@@ -46,6 +63,7 @@ from reunite.stats.mutation import (
 __all__ = [
     "FORMAT",
     "KinshipCase",
+    "familias_case",
     "parse_case",
     "read_cases",
     "result_json",
@@ -70,14 +88,28 @@ class KinshipCase:
     notes: tuple[str, ...] = field(default=())
 
 
+_FAMILIAS_BANNER = b'"Output from Familias'
+
+
 def read_cases(path: str | Path) -> tuple[list[KinshipCase], bool]:
-    """Cases in ``path``, and whether the file held a JSON array."""
+    """Cases in ``path``, and whether the file held a JSON array.
+
+    A Familias project (first line ``"Output from Familias, …"``) is one case
+    (:func:`familias_case`).
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except OSError as exc:
         raise FileFormatError(f"cannot read case file: {exc.strerror}", source=str(p),
                               value=str(p)) from exc
+    if raw.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(_FAMILIAS_BANNER):
+        return [familias_case(read_familias(p), case_id=p.stem, source=str(p))], False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError("the case file is not UTF-8 text", source=str(p),
+                              value=str(exc)) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -189,6 +221,95 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
         expected=data.get("expected"),
         notes=tuple(notes),
     )
+
+
+def _familias_spec(locus: FamiliasLocus, sex: str) -> MutationSpec:
+    model = getattr(locus, f"{sex}_model")
+    rate = getattr(locus, f"{sex}_rate")
+    if model in ("equal", "proportional"):
+        return MutationSpec(model, rate=rate)
+    return MutationSpec("stepwise", rate=rate, rate2=getattr(locus, f"{sex}_rate2"),
+                        range=getattr(locus, f"{sex}_range"),
+                        transform="PM" if model == "stepwise-stationary" else None)
+
+
+def _familias_marker(locus: FamiliasLocus, source: str, notes: list[str]) -> KinshipMarker:
+    try:
+        alleles = [parse_allele(a, marker=locus.name).text for a in locus.alleles]
+    except AlleleError:
+        alleles = list(locus.alleles)  # "Rest allele" and the like: kept as written
+    if len(set(alleles)) != len(alleles):
+        raise CaseError("the database lists an allele twice", source=source,
+                        marker=locus.name, field="alleles", value=list(locus.alleles))
+    freqs = np.asarray(locus.frequencies, dtype=np.float64)
+    total = float(freqs.sum())
+    if abs(total - 1.0) > RENORMALISE_LIMIT or total <= 0:
+        raise CaseError("the database frequencies do not sum to 1", source=source,
+                        marker=locus.name, field="frequencies", value=total)
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        freqs = freqs / total
+        notes.append(f"marker {locus.name}: frequencies summed to {total!r}; renormalised to 1")
+    matrices = {}
+    specs = {}
+    for sex in ("female", "male"):
+        specs[sex] = _familias_spec(locus, sex)
+        try:
+            matrices[sex] = mutation_matrix(specs[sex], alleles, freqs, marker=locus.name)
+        except ReuniteError as exc:
+            raise CaseError(f"the {sex} mutation model of the database: {exc.message}",
+                            source=source, marker=locus.name, field=f"{sex} model",
+                            value=exc.context.get("value")) from exc
+    description: dict[str, object] = {sex: spec.to_dict() for sex, spec in specs.items()}
+    return KinshipMarker(name=locus.name, alleles=tuple(alleles), frequencies=freqs,
+                         mutation=MutationModel(female=matrices["female"],
+                                                male=matrices["male"],
+                                                description=description))
+
+
+def familias_case(fam: FamiliasFile, *, case_id: str, source: str | None = None
+                  ) -> KinshipCase:
+    """The kinship question of a Familias project (module docstring).
+
+    Hypotheses: the project's pedigrees (not the DVI section's), the first the numerator;
+    genotypes: the persons typed in the main section; markers: the database's autosomal
+    markers (others are left out with a note). The reader's warnings (e.g. an ``[Advanced]``
+    drop-out probability reunite does not use) become notes of the case. Raises
+    :class:`CaseError` for fewer than two pedigrees, or a database the kinship engine
+    cannot use (named marker and value).
+    """
+    where = source or case_id
+    pedigrees = [p for p in fam.pedigrees if p.family is None]
+    if len(pedigrees) < 2:
+        raise CaseError("a Familias project needs two or more pedigrees to compare",
+                        source=where, case=case_id, field="pedigrees", value=len(pedigrees))
+    hypotheses = tuple(Hypothesis(p.name, Pedigree(p.persons)) for p in pedigrees)
+    # The reader's warnings (drop-out settings not used, assumed sexes...) travel along.
+    notes: list[str] = [str(problem) for problem in fam.result.warnings]
+    markers: list[KinshipMarker] = []
+    for locus in fam.loci:
+        if is_known_marker(locus.name) and not get_marker(locus.name).is_autosomal:
+            notes.append(f"marker {locus.name}: not autosomal; left out")
+            continue
+        markers.append(_familias_marker(locus, where, notes))
+    by_name = {m.name: m for m in markers}
+    genotypes: dict[str, dict[str, Genotype | None]] = {}
+    for profile in fam.result.profiles:
+        if not all(profile.id in h.pedigree for h in hypotheses):
+            continue  # a DVI-section person
+        typed: dict[str, Genotype | None] = {}
+        for marker_name, genotype in profile.genotypes.items():
+            if marker_name not in by_name:
+                if any(locus.name == marker_name for locus in fam.loci):
+                    continue  # a marker left out above (not autosomal)
+                raise CaseError("a typed marker is not in the project's database",
+                                source=where, case=case_id, sample=profile.id,
+                                marker=marker_name, value=marker_name)
+            first, second = (a.text for a in genotype.alleles)
+            typed[marker_name] = (first, second)
+        genotypes[profile.id] = typed
+    return KinshipCase(id=case_id, theta=fam.theta, markers=tuple(markers),
+                       genotypes=genotypes, hypotheses=hypotheses,
+                       description=f"Familias project ({fam.version})", notes=tuple(notes))
 
 
 def _allele_text(value: Any) -> str | None:
