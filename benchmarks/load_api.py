@@ -39,10 +39,11 @@ import numpy as np
 
 from reunite.config import load_settings
 from reunite.demo import FAMILY_SHAPES, register_cases, register_remains
-from reunite.genetics.frequencies import FrequencyTable, read_nist_1036_frequencies
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.kits import get_kit
 from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.roles import Actor, Role
+from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.search.settings import DEFAULT_MUTATION
 from reunite.services import auth
 from reunite.services.batch_import import ImportItem, import_batch

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from reunite.io.kinship_case import read_cases, result_json, solve_case
+from reunite.io.kinship_case import read_cases
+from reunite.services.kinship import answer_json, solve_kinship_case
 from reunite.stats.mutation import MutationSpec, mutation_matrix
 
 RTOL = 1e-9
@@ -52,7 +53,7 @@ def assert_matches_expected(out: dict[str, Any], expected: dict[str, Any]) -> No
 
 
 def _case_files() -> list[Path]:
-    from shared_paths import REFERENCE_CASES_DIR
+    from support.shared_paths import REFERENCE_CASES_DIR
 
     return sorted(REFERENCE_CASES_DIR.glob("*.json"))
 
@@ -68,7 +69,7 @@ def test_reference_case__matches_pedsuite(path: Path, reference_cases_dir: Path)
     cases, _ = read_cases(reference_cases_dir / path.name)
     for case in cases:
         assert case.expected is not None
-        out = result_json(case, solve_case(case))
+        out = answer_json(solve_kinship_case(case, settings=None))
 
         assert out["id"] == case.id
         assert_matches_expected(out, dict(case.expected))

@@ -23,8 +23,9 @@ from reunite.cli._search_options import (
     search_settings_for,
 )
 from reunite.config import get_settings
-from reunite.genetics.frequencies import FrequencyTable, read_frequency_table
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.io.formats import write_profiles
+from reunite.io.frequencies import read_frequencies
 from reunite.search import FamilyCase
 from reunite.services.family_files import family_to_json
 from reunite.simulate import SCENARIOS, degrade, get_scenario, simulate_families, simulate_unrelated
@@ -41,7 +42,7 @@ Markers = Annotated[str | None, typer.Option(help="Comma-separated markers (defa
 
 
 def _table(path: Path) -> FrequencyTable:
-    return read_frequency_table(path, min_allele_count=get_settings().min_allele_count)
+    return read_frequencies(path, min_allele_count=get_settings().min_allele_count)
 
 
 def _markers(text: str | None) -> list[str] | None:

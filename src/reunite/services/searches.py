@@ -50,10 +50,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from reunite.errors import CaseError, InputError
-from reunite.genetics.frequencies import FrequencyTable, read_frequency_table
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.profile import Profile
 from reunite.governance.indices import Index, PersonRole, Purpose
 from reunite.governance.roles import Action, Actor
+from reunite.io.frequencies import read_frequencies
 from reunite.search import (
     BlindHit,
     BlindSearchResult,
@@ -197,7 +198,7 @@ def _complete_texts(profile: Profile) -> dict[str, tuple[str, str]]:
 def _frequencies(path: str | Path | None, settings: SearchSettings) -> FrequencyTable | None:
     if path is None:
         return None
-    return read_frequency_table(path, min_allele_count=settings.min_allele_count)
+    return read_frequencies(path, min_allele_count=settings.min_allele_count)
 
 
 def direct_search_files(

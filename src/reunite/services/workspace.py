@@ -15,7 +15,8 @@ from pathlib import Path
 
 from reunite.config import Settings
 from reunite.errors import ConfigurationError
-from reunite.genetics.frequencies import FrequencyTable, read_frequency_csv, read_frequency_table
+from reunite.genetics.frequencies import FrequencyTable
+from reunite.io.frequencies import read_frequencies, read_frequency_csv
 from reunite.search.settings import SearchSettings
 from reunite.services.jobs import JobRunner
 from reunite.services.search_index import StoreIndex
@@ -98,7 +99,7 @@ def prepare_data_dir(settings: Settings, *, frequencies: Path | FrequencyTable |
     if isinstance(frequencies, FrequencyTable):
         install_frequencies(settings.data_dir, frequencies)
     elif frequencies is not None:
-        install_frequencies(settings.data_dir, read_frequency_table(
+        install_frequencies(settings.data_dir, read_frequencies(
             frequencies, population=population, min_allele_count=settings.min_allele_count))
     return SqlStore(engine), master, created
 

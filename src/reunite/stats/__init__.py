@@ -1,1 +1,72 @@
-"""reunite.stats."""
+"""reunite.stats: the statistical core — arrays and values in, numbers out.
+
+* :func:`kinship_lr` (``lr``): the LR of one pedigree hypothesis against others, exact, per
+  marker and in total (:class:`LRResult`); :func:`pedigree_likelihood` underneath it
+  (``likelihood``, variable elimination over :class:`KinshipMarker` markers).
+* :func:`missing_person_lr` and :func:`missing_person_genotype_table` (``missing_person``):
+  "the person is the missing person in this family" against "unrelated", and the
+  per-genotype tables P(g | family) that searches look candidates up in.
+* :func:`pairwise_lr` and :func:`pairwise_genotype_lrs` (``ibd``): pairwise closed forms
+  by IBD coefficients (:data:`KAPPA`).
+* :func:`random_match_probability` (``rmp``): NRC II 4.1 and, with θ, 4.10.
+* :func:`mutation_matrix` (``mutation``): the Familias/pedmut mutation models
+  (:class:`MutationSpec` → :class:`MutationModel`).
+* :func:`genotype_index` (``genotypes``): where a genotype sits in per-genotype vectors.
+
+No file, database or network I/O (an import-linter contract); readers are in
+:mod:`reunite.io`.
+"""
+
+from reunite.stats.genotypes import genotype_index, genotype_pairs, hardy_weinberg, n_genotypes
+from reunite.stats.ibd import KAPPA, pairwise_genotype_lrs, pairwise_likelihood, pairwise_lr
+from reunite.stats.likelihood import KinshipMarker, pedigree_likelihood, pedigree_log_likelihood
+from reunite.stats.lr import Inconsistency, LRResult, kinship_lr
+from reunite.stats.missing_person import (
+    GenotypeTable,
+    missing_person_genotype_table,
+    missing_person_hypotheses,
+    missing_person_lr,
+    table_lr,
+)
+from reunite.stats.mutation import (
+    MODEL_NAMES,
+    TRANSFORMS,
+    MutationModel,
+    MutationSpec,
+    extend_matrix,
+    mutation_matrix,
+    overall_rate,
+)
+from reunite.stats.rmp import MarkerProbability, MatchProbability, random_match_probability
+
+__all__ = [
+    "KAPPA",
+    "MODEL_NAMES",
+    "TRANSFORMS",
+    "GenotypeTable",
+    "Inconsistency",
+    "KinshipMarker",
+    "LRResult",
+    "MarkerProbability",
+    "MatchProbability",
+    "MutationModel",
+    "MutationSpec",
+    "extend_matrix",
+    "genotype_index",
+    "genotype_pairs",
+    "hardy_weinberg",
+    "kinship_lr",
+    "missing_person_genotype_table",
+    "missing_person_hypotheses",
+    "missing_person_lr",
+    "mutation_matrix",
+    "n_genotypes",
+    "overall_rate",
+    "pairwise_genotype_lrs",
+    "pairwise_likelihood",
+    "pairwise_lr",
+    "pedigree_likelihood",
+    "pedigree_log_likelihood",
+    "random_match_probability",
+    "table_lr",
+]
