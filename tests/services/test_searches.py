@@ -20,23 +20,29 @@ import pytest
 
 from reunite.errors import CaseError, GovernanceError, PermissionDenied
 from reunite.genetics.frequencies import FrequencyTable
-from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.consent import LegalOrder
 from reunite.governance.indices import Index
 from reunite.governance.roles import Actor, Role
 from reunite.search.settings import SearchSettings
 from reunite.services import bases, cases
-from reunite.services.enrolment import EnrolmentTarget, enrol_profile, record_basis
+from reunite.services.enrolment import record_basis
 from reunite.services.search_index import StoreIndex
 from reunite.services.searches import SearchRequest, run_search
 from reunite.stats.mutation import MutationSpec
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
-from support.service_world import SETUP, remains_order
+from support.service_world import (
+    SETUP,
+    TRIO_DAY,
+    TRIO_TABLE,
+    enrol_th01,
+    th01_remains,
+    th01_trio,
+)
 
-TABLE = FrequencyTable("closed-form TH01", {"TH01": {"6": 0.2, "7": 0.3, "8": 0.5}})
+TABLE = TRIO_TABLE
 LAB = Actor.of("lab", [Role.LAB_ANALYST])
-TODAY = date(2026, 11, 25)
+TODAY = TRIO_DAY
 SCREEN = SearchRequest("screen", case="MP-9")
 
 
@@ -50,37 +56,9 @@ def _index(store: SqlStore, master: MasterKey, table: FrequencyTable = TABLE,
     return StoreIndex(store, master, table, clock=lambda: TODAY, **kw)  # type: ignore[arg-type]
 
 
-def _enrol(store: SqlStore, master: MasterKey, person: str, basis: str, a: str,
-           b: str) -> str:
-    return enrol_profile(store, master, SETUP, Profile(person[:8], {"TH01": Genotype(a, b)}),
-                         EnrolmentTarget(person, basis, "k", "l"), on=TODAY)
-
-
-def _remains(store: SqlStore, master: MasterKey, label: str, a: str, b: str
-             ) -> tuple[str, str]:
-    person = cases.add_unidentified_person(store, SETUP, label=label,
-                                           role="unidentified-remains")
-    basis = record_basis(store, SETUP, person_id=person.id, basis=remains_order())
-    return _enrol(store, master, person.id, basis, a, b), basis
-
-
 @pytest.fixture
 def family(store: SqlStore, master: MasterKey) -> dict[str, str]:
-    cases.open_case(store, SETUP, reference="MP-9")
-    father = cases.add_case_person(store, SETUP, case="MP-9", label="father")
-    mother = cases.add_case_person(store, SETUP, case="MP-9", label="mother")
-    cases.add_case_person(store, SETUP, case="MP-9", label="child", role="missing",
-                          father_id=father.id, mother_id=mother.id)
-    for person, genotype in ((father, ("6", "6")), (mother, ("7", "7"))):
-        basis = bases.record_consent(store, SETUP, person_id=person.id, signed_by="form",
-                                     signed_on=date(2026, 1, 1),
-                                     retention_until=date(2036, 1, 1),
-                                     review_on=date(2027, 1, 1))
-        _enrol(store, master, person.id, basis, *genotype)
-    out = {}
-    for label, genotype in (("child-remains", ("6", "7")), ("other", ("8", "8"))):
-        out[label], out[f"{label}-basis"] = _remains(store, master, label, *genotype)
-    return out
+    return th01_trio(store, master)
 
 
 def _lrs(store: SqlStore, master: MasterKey, settings: SearchSettings,
@@ -121,7 +99,7 @@ def test_theta__balding_nichols_closed_form(store: SqlStore, master: MasterKey,
 
 def test_mutation__female_and_male_rates_reach_the_search(
         store: SqlStore, master: MasterKey, family: dict[str, str]) -> None:
-    mutated, _ = _remains(store, master, "mutated", "8", "7")
+    mutated, _ = th01_remains(store, master, "mutated", "8", "7")
     female, male = 0.001, 0.004
     settings = _settings(1e-9, mutation_female=MutationSpec("equal", rate=female),
                          mutation_male=MutationSpec("equal", rate=male))
@@ -149,8 +127,8 @@ def test_min_allele_count__sets_the_unseen_allele_frequency(
     basis = bases.record_consent(store, SETUP, person_id=father.id, signed_by="form",
                                  signed_on=date(2026, 1, 1), retention_until=date(2036, 1, 1),
                                  review_on=date(2027, 1, 1))
-    _enrol(store, master, father.id, basis, "6", "6")
-    rare, _ = _remains(store, master, "rare", "6", "9")
+    enrol_th01(store, master, father.id, basis, "6", "6")
+    rare, _ = th01_remains(store, master, "rare", "6", "9")
     request = SearchRequest("screen", case="MP-F")
 
     by_count = {}
@@ -204,7 +182,7 @@ def test_index__expired_basis_and_forgotten_profiles_are_not_searched(
     basis = record_basis(store, SETUP, person_id=person.id, basis=LegalOrder(
         "Coroner", "CO-X", date(2026, 1, 1), frozenset({Index.UNIDENTIFIED_REMAINS}),
         expires_on=date(2026, 12, 31)))
-    expiring = _enrol(store, master, person.id, basis, "6", "7")
+    expiring = enrol_th01(store, master, person.id, basis, "6", "7")
     today = [TODAY]
     index = StoreIndex(store, master, TABLE, clock=lambda: today[0])
 
@@ -253,7 +231,7 @@ def test_direct__own_reference_matches_with_lr_one_over_rmp(
     basis = bases.record_consent(store, SETUP, person_id=missing, signed_by="parents",
                                  signed_on=date(2026, 1, 1), retention_until=date(2036, 1, 1),
                                  review_on=date(2027, 1, 1))
-    _enrol(store, master, missing, basis, "7", "6")  # the toothbrush
+    enrol_th01(store, master, missing, basis, "7", "6")  # the toothbrush
     theta = 0.02
     # NRC II 4.10 for a heterozygote: 2 [θ + (1−θ) p] [θ + (1−θ) q] / [(1+θ)(1+2θ)].
     rmp = 2 * (theta + (1 - theta) * 0.3) * (theta + (1 - theta) * 0.2) / (

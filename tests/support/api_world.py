@@ -7,7 +7,7 @@ tests need no shared data and the family tables build fast.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,11 +61,13 @@ class Server:
 
 
 @contextmanager
-def running_server(tmp: Path, *, database_url: str | None = None,
-                   login_limit: int = 5) -> Iterator[Server]:
+def running_server(tmp: Path, *, database_url: str | None = None, login_limit: int = 5,
+                   environment: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """A server over a fresh data directory; ``environment`` adds ``REUNITE_*`` settings."""
     data_dir = tmp / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
     env["REUNITE_DATA_DIR"] = str(data_dir)
+    env.update(environment or {})
     if database_url:
         env["REUNITE_DATABASE_URL"] = database_url
     settings = load_settings(env)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import io
 import math
 import re
+from pathlib import Path
 
 from pypdf import PdfReader
 
+from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.roles import Actor
+from reunite.io.formats import WRITE_FORMATS, write_profiles
 from reunite.report.html import lr_html
 from reunite.report.identification import format_lr
 from reunite.services.reporting import identification_report
@@ -136,6 +139,30 @@ def _consented_and_imported(world: World) -> None:
     done = lars.post("/ui/import/commit", data={"token": commit_token.group(1),
                                                 "csrf": token})
     assert "3 profiles from batch.txt were encrypted and stored." in done.text
+
+
+def test_lab_upload__every_format_reunite_import_reads(world: World, tmp_path: Path) -> None:
+    lars = world.client("lars")
+    token = csrf_of(lars.get("/ui/import").text)
+    remains = Profile(REMAINS_LABEL, {"TH01": Genotype("10", "12"),
+                                      "vWA": Genotype("11", "13")})
+    stored = {}
+
+    for fmt in WRITE_FORMATS:
+        path = tmp_path / f"upload.{fmt}"
+        write_profiles([remains], path, format=fmt,  # type: ignore[arg-type]
+                       cmf_header={"categories": "Unidentified Person", "source_lab": "LAB",
+                                   "destination_ori": "ORI", "submitted_by": "lars"})
+        check = lars.post("/ui/import/check", data={"kit": "GlobalFiler", "lab": "Lab 1",
+                                                    "csrf": token},
+                          files={"file": (path.name, path.read_bytes())})
+        commit = re.search(r'name="token" value="([^"]+)"', check.text)
+        assert check.status_code == 200, (fmt, check.text)
+        assert commit is not None, (fmt, check.text)
+        done = lars.post("/ui/import/commit", data={"token": commit.group(1), "csrf": token})
+        stored[fmt] = f"1 profiles from {path.name} were encrypted and stored." in done.text
+
+    assert stored == dict.fromkeys(WRITE_FORMATS, True)
 
 
 def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:

@@ -101,8 +101,9 @@ def _mutation_words(settings: SearchSettings) -> str:
     def words(spec: MutationSpec | None) -> str:
         if spec is None:
             return "none"
-        return ", ".join(f"{k} {v}" for k, v in spec.to_dict().items()
-                         if v not in (None, 0.0, 1.0))
+        values = [f"{k} {v:g}" if isinstance(v, int | float) else f"{k} {v}"
+                  for k, v in spec.to_dict().items() if k != "model" and v not in (0.0, 1.0)]
+        return ", ".join([spec.model, *values])
 
     female, male = words(settings.mutation_female), words(settings.mutation_male)
     return female if female == male else f"female: {female}; male: {male}"
