@@ -74,6 +74,19 @@ def _table(shared_dir: Path | None, console: Console) -> tuple[FrequencyTable, b
     return _synthetic_table(), True
 
 
+def _settings_words(result: DemoResult) -> str:
+    recorded = result.settings.to_provenance()
+
+    def sex(spec: dict[str, object] | None) -> str:
+        return "none" if spec is None else " ".join(str(v) for v in spec.values())
+
+    mutation = recorded["mutation"]
+    female, male = sex(mutation["female"]), sex(mutation["male"])
+    words = female if female == male else f"female {female}, male {male}"
+    return (f"θ {recorded['theta']:g}; mutation {words}; unseen alleles "
+            f"{recorded['min_allele_count']:g}/2N; k {recorded['k']}")
+
+
 def _summary(result: DemoResult) -> Table:
     label = "SYNTHETIC table" if result.synthetic else result.frequency_table
     table = Table(title=f"reunite demo — blind search, LR threshold {result.threshold:g} "
@@ -86,6 +99,7 @@ def _summary(result: DemoResult) -> Table:
                   f"{result.unidentified} ({result.missing_among_unidentified}; "
                   f"{result.degraded_missing})")
     table.add_row("background unrelated profiles", f"{result.background:,}")
+    table.add_row("search settings", _settings_words(result))
     table.add_row("profiles imported (encrypted)", f"{result.profiles_stored:,}")
     table.add_section()
     table.add_row("[bold]identifications found (true)[/]",
