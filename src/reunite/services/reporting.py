@@ -24,7 +24,6 @@ from typing import Any
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.pedigree import Pedigree, singletons
-from reunite.genetics.profile import Profile
 from reunite.governance.indices import Index, PersonRole
 from reunite.governance.roles import Actor
 from reunite.report.identification import IdentificationReport, Review, build_identification_report
@@ -34,6 +33,7 @@ from reunite.services.cases import CaseView, case_pedigree
 from reunite.services.enrolment import read_profile
 from reunite.services.review import get_candidate
 from reunite.services.search_index import StoreIndex
+from reunite.services.searches import complete_genotypes
 from reunite.stats.likelihood import Genotype, KinshipMarker
 from reunite.stats.lr import kinship_lr
 from reunite.stats.mutation import MutationSpec
@@ -86,16 +86,6 @@ def case_file(store: SqlStore, actor: Actor, case: str) -> CaseFile:
                     {pid: tuple(bases.get(pid, ())) for pid in ids})
 
 
-def _texts(profile: Profile) -> dict[str, Genotype]:
-    """Complete genotypes as allele texts; partial ones are left out, as the search does."""
-    out: dict[str, Genotype] = {}
-    for marker, genotype in profile.genotypes.items():
-        if not genotype.is_partial:
-            a, b = genotype.alleles
-            out[marker] = (a.text, b.text)
-    return out
-
-
 def _mutation_words(settings: SearchSettings) -> str:
     """The mutation models in a line of the report (one per sex when they differ)."""
     def words(spec: MutationSpec | None) -> str:
@@ -135,15 +125,15 @@ def identification_report(store: SqlStore, master: MasterKey, index: StoreIndex,
                         field="missing")
     reason = f"identification report for candidate {candidate_id}"
     people = {p.id: p for p in folder.view.people}
-    relatives: dict[str, dict[str, Genotype]] = {}
+    relatives: dict[str, dict[str, tuple[str, str]]] = {}
     for pid, refs in folder.profiles.items():
         family_refs = [r for r in refs if r.index == Index.REFERENCE_FAMILY.value]
         if family_refs and people[pid].role == PersonRole.RELATIVE.value:
             first = sorted(family_refs, key=lambda r: r.id)[0]
-            relatives[pid] = _texts(read_profile(store, master, actor, first.id,
+            relatives[pid] = complete_genotypes(read_profile(store, master, actor, first.id,
                                                  reason=reason))
     target = read_profile(store, master, actor, record.target_profile_id, reason=reason)
-    candidate_texts = _texts(target)
+    candidate_texts = complete_genotypes(target)
     with store.transaction() as repos:
         target_ref = repos.profiles.get_many([record.target_profile_id])[0]
         candidate_label = repos.cases.get_person(target_ref.person_id).label

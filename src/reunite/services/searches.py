@@ -94,6 +94,7 @@ __all__ = [
     "SearchRequest",
     "blind",
     "blind_search_files",
+    "complete_genotypes",
     "direct",
     "direct_search_files",
     "rescore_blind",
@@ -184,8 +185,9 @@ def rescore_blind(view: IndexView, families: Sequence[FamilyCase],
     return out
 
 
-def _complete_texts(profile: Profile) -> dict[str, tuple[str, str]]:
-    """Complete genotypes as allele texts (partial genotypes are left out)."""
+def complete_genotypes(profile: Profile) -> dict[str, tuple[str, str]]:
+    """A profile's complete genotypes as allele texts: what a kinship search scores (a
+    partial genotype is left out; the index holds complete genotypes only)."""
     out: dict[str, tuple[str, str]] = {}
     for marker, genotype in profile.genotypes.items():
         if not genotype.is_partial:
@@ -345,7 +347,7 @@ def _store_family(index: StoreIndex, case_id: str, today: date) -> _Family | Non
     if not relatives and missing[0].id not in by_person:
         return None
     opened = dict(index.decrypt(list(by_person.values())))
-    references = {pid: _complete_texts(payload_to_profile(opened[r.id]))
+    references = {pid: complete_genotypes(payload_to_profile(opened[r.id]))
                   for pid, r in relatives.items() if r.id in opened}
     family = FamilyCase(case_id, pedigree_of(people), missing[0].id, references)
     return _Family(case_id, family, min(r.id for r in by_person.values()))
@@ -395,7 +397,7 @@ def _run_direct(index: StoreIndex, actor: Actor, case_id: str, request: SearchRe
         raise CaseError("the case has no reference profile of the missing person "
                         "(reference-direct) to search with", case=case_id, field="case")
     query_id, query = found
-    texts = _complete_texts(query)
+    texts = complete_genotypes(query)
     table = settings.frequency_table(index.frequencies)
     out = _Found([], [], [])
     for n, target in enumerate(request.target_indices):
