@@ -148,3 +148,41 @@ def test_batched_marginals_equal_one_by_one() -> None:
                                               marker.mutation, mp)
         np.testing.assert_allclose(np.exp(log_b) * table_b, np.exp(log_s) * table_s,
                                    rtol=1e-12, atol=1e-300)
+
+
+class TestInbredMissingPerson:
+    """A missing person whose parents are related: its two alleles may be IBD."""
+
+    def _case(self) -> tuple[Pedigree, dict[str, dict[str, Genotype | None]]]:
+        # MP is the child of a brother and a sister; only their father is typed, so both
+        # of MP's alleles can be the same unseen grandparental allele.
+        family = nuclear_family(("S", "D"), child_sexes=["male", "female"]).add_child(
+            "MP", "S", "D", sex="male")
+        return family, {"FA": {"M": ("10", "11")}}
+
+    def test_table_equals_brute_force(self) -> None:
+        from reference.brute_force import brute_force_observed
+
+        family, data = self._case()
+        marker = KinshipMarker("M", ALLELES, FREQS)
+        codes = [marker.encode(data.get(p, {}).get("M")) for p in family.ids]
+        expected = brute_force_observed(list(family.fidx), list(family.midx), codes, {},
+                                        FREQS, np.eye(4), np.eye(4),
+                                        query=family.index["MP"])
+        vec = expected + expected.T
+        rows, cols = np.triu_indices(4)
+        unordered = np.where(rows == cols, expected[rows, cols], vec[rows, cols])
+
+        got = missing_person_genotype_table(family, "MP", data, [marker]).family[0]
+
+        np.testing.assert_allclose(got, unordered / unordered.sum(), rtol=1e-12)
+
+    def test_table_lr_equals_direct_lr(self) -> None:
+        family, data = self._case()
+        marker = KinshipMarker("M", ALLELES, FREQS)
+        table = missing_person_genotype_table(family, "MP", data, [marker])
+        for i, j in itertools.combinations_with_replacement(range(4), 2):
+            g = (ALLELES[i], ALLELES[j])
+            expected = missing_person_lr(family, "MP", {"M": g}, data, [marker]).total_lr()
+
+            assert math.isclose(table.lookup("M", g), expected, rel_tol=1e-12), g

@@ -499,8 +499,9 @@ def batch_marginals(
     results: list[tuple[float, NDArray[np.float64]]] = [(0.0, np.zeros((0, 0)))] * len(
         markers)
     groups: dict[tuple[tuple[int, ...], tuple[bool, ...]], list[tuple[int, Any]]] = {}
+    inbred = _parents_related(fidx, midx, query)
     for i, (marker, c) in enumerate(zip(markers, codes, strict=True)):
-        if marker.mutation is not None and not marker.mutation.is_trivial:
+        if inbred or (marker.mutation is not None and not marker.mutation.is_trivial):
             results[i] = encoded_log_marginal(fidx, midx, c, marker.frequencies,
                                               marker.mutation, query)
             continue
@@ -589,8 +590,10 @@ def encoded_log_marginal(
     With θ = 0 and no mutation the alleles unseen in the data are lumped first and the
     table expanded afterwards: an unseen allele of ``query`` descends from a founder
     allele that nothing else constrains, so within the lump it is allele ``u`` with
-    probability ``p_u / Σ unseen p`` (exact; not with mutation or θ, where it is not).
-    With observed sets (``observations``) or a silent allele nothing is lumped.
+    probability ``p_u / Σ unseen p``, and its two unseen alleles are independent draws
+    unless they can be identical by descent. So the lump is used only when the parents
+    of ``query`` are unrelated (exact; not with mutation or θ, where it is not). With
+    observed sets (``observations``) or a silent allele nothing is lumped.
     """
     if observations or silent > 0.0:
         return _observed_log_marginal(fidx, midx, codes, freqs, mutation, query, theta,
@@ -601,7 +604,8 @@ def encoded_log_marginal(
         female = male = np.eye(n)
     else:
         female, male = mutation.female, mutation.male
-    if theta == 0.0 and (mutation is None or mutation.is_trivial):
+    if theta == 0.0 and (mutation is None or mutation.is_trivial) and not _parents_related(
+            fidx, midx, query):
         observed = np.unique(codes[codes >= 0])
         if observed.size < n - 1:
             return _lumped_marginal(fidx, midx, codes, freqs, observed, query)
@@ -687,6 +691,25 @@ def _lumped_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
     table[np.ix_(rest, observed)] = share[:, None] * small[k:k + 1, :k]
     table[np.ix_(rest, rest)] = small[k, k] * np.outer(share, share)
     return log_scale, table
+
+
+def _parents_related(fidx: NDArray[np.intp], midx: NDArray[np.intp], person: int) -> bool:
+    """Whether ``person``'s father and mother share an ancestor (or one is the other's)."""
+    if person < 0 or fidx[person] < 0:
+        return False
+
+    def lineage(k: int) -> set[int]:
+        out: set[int] = set()
+        stack = [k]
+        while stack:
+            j = stack.pop()
+            if j < 0 or j in out:
+                continue
+            out.add(j)
+            stack.extend((int(fidx[j]), int(midx[j])))
+        return out
+
+    return bool(lineage(int(fidx[person])) & lineage(int(midx[person])))
 
 
 def _founder_swaps(fidx: NDArray[np.intp], query: int) -> list[tuple[int, int]]:
