@@ -37,9 +37,11 @@ from numpy.typing import NDArray
 
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person
 from reunite.stats.likelihood import (
     Genotype,
+    GenotypeData,
     KinshipMarker,
     batch_marginals,
     encoded_log_marginal,
@@ -250,24 +252,27 @@ def missing_person_hypotheses(family: Pedigree, missing_id: str, poi_id: str = "
 def missing_person_lr(
     family: Pedigree,
     missing_id: str,
-    poi_genotypes: Mapping[str, Genotype | None],
-    family_genotypes: Mapping[str, Mapping[str, Genotype | None]],
+    poi_genotypes: Mapping[str, GenotypeData | None],
+    family_genotypes: Mapping[str, Mapping[str, GenotypeData | None]],
     markers: Sequence[KinshipMarker],
     *,
     theta: float = 0.0,
     poi_id: str = "POI",
+    dropout: Mapping[str, DropoutModel] | None = None,
 ) -> LRResult:
     """LR of "POI is the missing person" against "POI is unrelated", per marker and total.
 
     ``poi_genotypes`` is ``{marker: (a, b)}`` (``None`` alleles unknown); the family's
-    typed relatives are in ``family_genotypes``. A thin wrapper over ``kinship_lr``.
+    typed relatives are in ``family_genotypes``. ``dropout`` gives the samples with
+    drop-out, the POI under ``poi_id`` (their data are observed allele sets; see
+    :mod:`reunite.stats.dropout`). A thin wrapper over ``kinship_lr``.
     """
     if poi_id == missing_id:
         raise CaseError("the POI id must differ from the missing person's id",
                         field="poi_id", value=poi_id)
     h1, h2 = missing_person_hypotheses(family, missing_id, poi_id)
     data = {**family_genotypes, poi_id: dict(poi_genotypes)}
-    return kinship_lr([h1, h2], markers, data, theta=theta)
+    return kinship_lr([h1, h2], markers, data, theta=theta, dropout=dropout)
 
 
 def table_lr(table: GenotypeTable, poi_genotypes: Mapping[str, tuple[str, str] | None]
