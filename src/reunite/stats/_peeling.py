@@ -378,13 +378,14 @@ def log_likelihood_batch(
     male: FloatArray,
     alt_freqs: FloatArray | None = None,
     alt_mask: NDArray[np.bool_] | None = None,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> FloatArray:
     """Log-likelihoods of B markers sharing one pedigree and one pattern of typed persons.
 
-    See :func:`log_marginal_batch` for the arguments.
+    See :func:`_batch` for the arguments.
     """
     return _batch(fidx, midx, typed, genotypes, freqs, female, male, alt_freqs, alt_mask,
-                  -1)[0]
+                  -1, evidence)[0]
 
 
 def log_marginal_batch(
@@ -416,6 +417,7 @@ def _batch(
     alt_freqs: FloatArray | None,
     alt_mask: NDArray[np.bool_] | None,
     query: int,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray | None]:
     """Batched factor building and elimination.
 
@@ -433,6 +435,9 @@ def _batch(
     female, male : float64 (B, n, n); padding alleles map to themselves.
     alt_freqs, alt_mask : float64 (B, n) and bool (B, N), optional
         Frequencies for the paternal allele of the founders flagged in ``alt_mask``.
+    evidence : dict person index -> float64 (B, n, n), optional
+        P(data | pat, mat) of persons observed through the drop-out model (not
+        ``typed``; their ``genotypes`` are ``-1``).
     """
     n_batch, n_persons = genotypes.shape[0], len(fidx)
     n = freqs.shape[1]
@@ -459,7 +464,9 @@ def _batch(
     for k in range(n_persons):
         pv, mv = 2 * k, 2 * k + 1
         a, b = genotypes[:, k, 0], genotypes[:, k, 1]
-        if typed[k]:
+        if evidence is not None and k in evidence:
+            factors.append(((pv, mv), evidence[k]))
+        elif typed[k]:
             hom = a == b
             ev = np.zeros((n_batch, 2, 2))
             ev[:, 0, 0] = hom

@@ -293,19 +293,34 @@ def _theta_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
     return top + math.log(total) if total > 0 else -math.inf
 
 
-def _observed_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
-                             codes: NDArray[np.intp], freqs: NDArray[np.float64],
-                             mutation: MutationModel | None, theta: float,
-                             observations: dict[int, EncodedObservation], silent: float
-                             ) -> float:
-    """:func:`encoded_log_likelihood` with observed sets or a silent allele."""
+@dataclass(frozen=True, eq=False)
+class _Observed:
+    """A marker with observed sets, pruned and on its working alphabet (θ-free parts)."""
+
+    fidx: NDArray[np.intp]
+    midx: NDArray[np.intp]
+    codes: NDArray[np.intp]
+    freqs: NDArray[np.float64]
+    female: NDArray[np.float64]
+    male: NDArray[np.float64]
+    evidence: dict[int, NDArray[np.float64]]
+    single: list[int]
+    kept: tuple[int, ...]
+
+
+def _prepare_observed(fidx: NDArray[np.intp], midx: NDArray[np.intp],
+                      codes: NDArray[np.intp], freqs: NDArray[np.float64],
+                      mutation: MutationModel | None,
+                      observations: dict[int, EncodedObservation], silent: float
+                      ) -> _Observed:
+    """Prune, choose the working alphabet (lumped when exact), add the silent allele and
+    build each observed person's evidence matrix."""
     codes, observations = _silent_homozygotes(codes, observations, silent)
     typed = _typed_mask(codes, observations)
     keep = _keep_mask_typed(fidx, midx, typed, -1)
+    kept = tuple(int(k) for k in np.flatnonzero(keep))
     fidx, midx, codes, _ = _apply_keep(fidx, midx, codes, keep, -1)
     observations = _reindex(observations, keep)
-    if fidx.size == 0:
-        return 0.0
     n_full = freqs.size
     extra = np.array(sorted({a for o in observations.values() for a in o.alleles}),
                      dtype=np.intp)
@@ -314,14 +329,27 @@ def _observed_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
     codes = _map_codes(codes, mapping)
     female, male, wfreqs, silent_index = _with_silent(female, male, wfreqs, silent)
     evidence = _evidence(observations, freqs, mapping, wfreqs.size, silent_index)
+    single = (_single_child_founders(fidx, midx, codes, wfreqs, n_full,
+                                     exclude=tuple(evidence)) if fidx.size else [])
+    return _Observed(fidx, midx, codes, wfreqs, female, male, evidence, single, kept)
+
+
+def _observed_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
+                             codes: NDArray[np.intp], freqs: NDArray[np.float64],
+                             mutation: MutationModel | None, theta: float,
+                             observations: dict[int, EncodedObservation], silent: float
+                             ) -> float:
+    """:func:`encoded_log_likelihood` with observed sets or a silent allele."""
+    w = _prepare_observed(fidx, midx, codes, freqs, mutation, observations, silent)
+    if w.fidx.size == 0:
+        return 0.0
     if theta == 0.0:
-        single = _single_child_founders(fidx, midx, codes, wfreqs, n_full,
-                                        exclude=tuple(evidence))
-        person_freqs = (dict.fromkeys(single, wfreqs / float(wfreqs.sum())) if single
-                        else None)
-        return _peeling.log_likelihood(fidx, midx, codes, wfreqs, female, male,
-                                       person_freqs=person_freqs, evidence=evidence)
-    return _theta_log_likelihood(fidx, midx, codes, wfreqs, female, male, theta, evidence)
+        person_freqs = (dict.fromkeys(w.single, w.freqs / float(w.freqs.sum()))
+                        if w.single else None)
+        return _peeling.log_likelihood(w.fidx, w.midx, w.codes, w.freqs, w.female, w.male,
+                                       person_freqs=person_freqs, evidence=w.evidence)
+    return _theta_log_likelihood(w.fidx, w.midx, w.codes, w.freqs, w.female, w.male, theta,
+                                 w.evidence)
 
 
 def _silent_homozygotes(codes: NDArray[np.intp], observations: dict[int, EncodedObservation],
@@ -428,36 +456,54 @@ def batch_log_likelihoods(
     midx: NDArray[np.intp],
     codes: Sequence[NDArray[np.intp]],
     markers: Sequence[KinshipMarker],
+    observations: Sequence[Mapping[int, EncodedObservation]] | None = None,
 ) -> list[float]:
     """θ = 0 log-likelihoods of several markers on one pedigree, batched.
 
     Each marker is pruned and lumped as in :func:`encoded_log_likelihood`; markers whose
-    reduced problems share a structure (kept persons, which are fully typed) are padded
-    to a common alphabet size and eliminated together
-    (:func:`reunite.stats._peeling.log_likelihood_batch`). Equal to the per-marker
-    computation (tested).
+    reduced problems share a structure (kept persons, which are fully typed, which are
+    observed through the drop-out model) are padded to a common alphabet size and
+    eliminated together (:func:`reunite.stats._peeling.log_likelihood_batch`).
+    ``observations`` (one mapping per marker) and the markers' silent alleles enter as
+    in :func:`encoded_log_likelihood`. Equal to the per-marker computation (tested).
     """
     results = [0.0] * len(markers)
-    groups: dict[tuple[tuple[int, ...], tuple[bool, ...]], list[tuple[int, Any]]] = {}
+    groups: dict[tuple[tuple[int, ...], tuple[bool, ...], tuple[int, ...]],
+                 list[tuple[int, Any]]] = {}
     for i, (marker, c) in enumerate(zip(markers, codes, strict=True)):
-        f, m, cc, kept = _prune_kept(fidx, midx, c)
-        if f.size == 0:
-            continue
-        n_full = marker.frequencies.size
-        female, male, freqs, cc = _working_alphabet(cc, marker.frequencies, marker.mutation)
-        single = _single_child_founders(f, m, cc, freqs, n_full)
+        obs = dict(observations[i]) if observations is not None else {}
+        evidence: dict[int, NDArray[np.float64]] = {}
+        if obs or marker.silent_frequency > 0.0:
+            w = _prepare_observed(fidx, midx, c, marker.frequencies, marker.mutation, obs,
+                                  marker.silent_frequency)
+            f, m, cc, kept = w.fidx, w.midx, w.codes, w.kept
+            female, male, freqs, single, evidence = (w.female, w.male, w.freqs, w.single,
+                                                     w.evidence)
+            if f.size == 0:
+                continue
+        else:
+            f, m, cc, kept = _prune_kept(fidx, midx, c)
+            if f.size == 0:
+                continue
+            n_full = marker.frequencies.size
+            female, male, freqs, cc = _working_alphabet(cc, marker.frequencies,
+                                                        marker.mutation)
+            single = _single_child_founders(f, m, cc, freqs, n_full)
         typed_now: list[bool] = np.asarray((cc >= 0).all(axis=1), dtype=bool).tolist()
         # Batching pays on small (lumped) alphabets, where per-call overhead dominates;
         # large unlumpable alphabets (stepwise) are faster one by one without padding.
-        key = (kept, tuple(typed_now)) if freqs.size <= _BATCH_MAX_ALLELES else ((i,), ())
-        groups.setdefault(key, []).append((i, (f, m, cc, freqs, female, male, single)))
+        key = ((kept, tuple(typed_now), tuple(sorted(evidence)))
+               if freqs.size <= _BATCH_MAX_ALLELES else ((i,), (), ()))
+        groups.setdefault(key, []).append(
+            (i, (f, m, cc, freqs, female, male, single, evidence)))
     for key, members in groups.items():
         typed = key[1]
         if len(members) == 1:
-            i, (f, m, cc, freqs, female, male, single) = members[0]
+            i, (f, m, cc, freqs, female, male, single, evidence) = members[0]
             person_freqs = dict.fromkeys(single, freqs / float(freqs.sum())) if single else None
             results[i] = _peeling.log_likelihood(f, m, cc, freqs, female, male,
-                                                 person_freqs=person_freqs)
+                                                 person_freqs=person_freqs,
+                                                 evidence=evidence or None)
             continue
         f, m = members[0][1][0], members[0][1][1]
         n_max = max(item[3].size for _, item in members)
@@ -468,16 +514,20 @@ def batch_log_likelihoods(
         alt_mask = np.zeros((b, f.size), dtype=bool)
         fem = np.broadcast_to(np.eye(n_max), (b, n_max, n_max)).copy()
         mal = fem.copy()
-        for row, (_, (_, _, _, freqs, female, male, single)) in enumerate(members):
+        all_evidence = {k: np.zeros((b, n_max, n_max)) for k in key[2]}
+        for row, (_, (_, _, _, freqs, female, male, single, evidence)) in enumerate(
+                members):
             n = freqs.size
             all_freqs[row, :n] = freqs
             alt[row, :n] = freqs / float(freqs.sum())
             alt_mask[row, single] = True
             fem[row, :n, :n] = female
             mal[row, :n, :n] = male
+            for k, ev in evidence.items():
+                all_evidence[k][row, :n, :n] = ev
         logs = _peeling.log_likelihood_batch(
             f, m, np.array(typed), all_codes, all_freqs, fem, mal,
-            alt_freqs=alt, alt_mask=alt_mask)
+            alt_freqs=alt, alt_mask=alt_mask, evidence=all_evidence or None)
         for row, (i, _) in enumerate(members):
             results[i] = float(logs[row])
     return results

@@ -36,7 +36,6 @@ from reunite.stats.likelihood import (
     KinshipMarker,
     batch_log_likelihoods,
     encode_data,
-    encoded_log_likelihood,
     pedigree_log_likelihood,
 )
 
@@ -208,30 +207,18 @@ def kinship_lr(
     logs: dict[str, dict[str, float]] = {h.name: {} for h in hypotheses}
     problems: list[Inconsistency] = []
     if theta == 0.0:
-        # All markers of a hypothesis at once (batched elimination; same numbers); markers
-        # read through the drop-out model are computed one by one.
+        # All markers of a hypothesis at once (batched elimination; same numbers).
         for h in hypotheses:
             ped = h.pedigree
             fidx = np.asarray(ped.fidx, dtype=np.intp)
             midx = np.asarray(ped.midx, dtype=np.intp)
-            values: dict[str, float] = {}
-            batch_markers: list[KinshipMarker] = []
-            batch_codes = []
-            for marker in markers:
-                codes, observations = encode_data(
-                    ped.index, len(ped), {p: genotypes[p].get(marker.name) for p in typed},
-                    marker, dropout)
-                if observations or marker.silent_frequency > 0.0:
-                    values[marker.name] = encoded_log_likelihood(
-                        fidx, midx, codes, marker.frequencies, marker.mutation,
-                        observations=observations, silent=marker.silent_frequency)
-                else:
-                    batch_markers.append(marker)
-                    batch_codes.append(codes)
-            batched = batch_log_likelihoods(fidx, midx, batch_codes, batch_markers)
-            values.update(zip((m.name for m in batch_markers), batched, strict=True))
-            for marker in markers:
-                logs[h.name][marker.name] = values[marker.name]
+            encoded = [encode_data(ped.index, len(ped),
+                                   {p: genotypes[p].get(marker.name) for p in typed},
+                                   marker, dropout) for marker in markers]
+            values = batch_log_likelihoods(fidx, midx, [c for c, _ in encoded], markers,
+                                           [o for _, o in encoded])
+            for marker, ll in zip(markers, values, strict=True):
+                logs[h.name][marker.name] = ll
     else:
         for marker in markers:
             marker_genotypes = {p: genotypes[p].get(marker.name) for p in typed}
