@@ -245,3 +245,15 @@ class TestKinshipCaseDropout:
         assert problem.field == "markers[0].silent_frequency"
         assert problem.marker == "M1"
         assert problem.value == 1.0
+
+
+def test_parse__a_bad_dropout_value_is_reported_once() -> None:
+    """The person's observed sets are still read as such: no echo of the same mistake."""
+    data = _dropout_case()
+    data["dropout"] = {"B": 1.3}
+
+    with pytest.raises(CaseError) as info:
+        parse_case(data)
+
+    assert [p.field for p in info.value.problems] == ["dropout.B"]
+    assert info.value.problems[0].value == 1.3

@@ -249,9 +249,10 @@ def _parse_dropout(data: Mapping[str, Any], raw_genotypes: Mapping[str, Any], ba
             bad("a homozygote drop-out probability must be a number in [0, 1]",
                 f"dropout_homozygous.{person}", hom, sample=person)
             ok = False
-        if ok:
-            models[person] = DropoutModel(float(d), None if hom is None else float(hom),
-                                          float(drop_in))
+        # With a problem reported the case is refused; the placeholder only makes the
+        # person's genotypes read as observed sets, so the report holds no echo of it.
+        models[person] = (DropoutModel(float(d), None if hom is None else float(hom),
+                                       float(drop_in)) if ok else DropoutModel(0.0))
     for person, hom in raw_hom.items():
         if person not in raw:
             bad("dropout_homozygous for a person not listed in dropout",

@@ -300,16 +300,14 @@ def missing_person_observation_table(
         fam_coef.append(_observation.table_coefficients(table / total, marker.n_alleles,
                                                         marker.frequencies))
         if theta == 0.0:
-            p = extended_frequencies(marker)
-            unrel = np.outer(p, p)
-        else:
-            codes2 = np.vstack([codes, [[-1, -1]]]).astype(np.intp)
-            _, unrel = encoded_log_marginal(fidx2, midx2, codes2, marker.frequencies,
-                                            marker.mutation, len(family), theta=theta,
-                                            observations=obs, silent=s)
-            unrel = unrel / float(unrel.sum())
-        unrel_coef.append(_observation.table_coefficients(unrel, marker.n_alleles,
-                                                          marker.frequencies))
+            unrel_coef.append(_hardy_weinberg_coefficients(marker))
+            continue
+        codes2 = np.vstack([codes, [[-1, -1]]]).astype(np.intp)
+        _, unrel = encoded_log_marginal(fidx2, midx2, codes2, marker.frequencies,
+                                        marker.mutation, len(family), theta=theta,
+                                        observations=obs, silent=s)
+        unrel_coef.append(_observation.table_coefficients(
+            unrel / float(unrel.sum()), marker.n_alleles, marker.frequencies))
     return ObservationTable(
         missing_id=missing_id,
         markers=tuple(m.name for m in markers),
@@ -319,6 +317,22 @@ def missing_person_observation_table(
         silent=tuple(m.silent_frequency for m in markers),
         theta=theta,
     )
+
+
+_HW_COEF_CACHE: weakref.WeakKeyDictionary[KinshipMarker, NDArray[np.float64]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _hardy_weinberg_coefficients(marker: KinshipMarker) -> NDArray[np.float64]:
+    """P(O | unrelated) coefficients at θ = 0 (cached per marker, as the HW vector)."""
+    coef = _HW_COEF_CACHE.get(marker)
+    if coef is None:
+        p = extended_frequencies(marker)
+        coef = _observation.table_coefficients(np.outer(p, p), marker.n_alleles,
+                                               marker.frequencies)
+        coef.setflags(write=False)
+        _HW_COEF_CACHE[marker] = coef
+    return coef
 
 
 def observation_table_lr(table: ObservationTable,
