@@ -374,6 +374,27 @@ class TestEstimateDropout:
                             rel_tol=1e-12)
         assert est.model() == DropoutModel(est.dropout)
 
+    @pytest.mark.parametrize("silent", [0.0, 0.05])
+    def test_profile_likelihood_is_the_engines_single_person_likelihood(
+            self, silent: float) -> None:
+        """The estimator's P(O | d) per locus = the exact engine's likelihood of one
+        person with that DropoutModel, for every observed set (three alleles too)."""
+        marker = _marker(silent=silent)
+        one = Hypothesis("one", Pedigree((Person("X", None, None, "male"),)))
+        other = Hypothesis("other", Pedigree((Person("X", None, None, "female"),)))
+        for d, c in ((0.0, 0.1), (0.35, 0.0), (0.8, 0.2)):
+            for o in _observed_sets(ABC):
+                if len(o) == 3 and c == 0:
+                    continue
+                data: dict[str, dict[str, GenotypeData | None]] = {"X": {"M": o}}
+                engine = kinship_lr([one, other], [marker], data,
+                                    dropout={"X": DropoutModel(d, drop_in=c)},
+                                    find_inconsistencies=False).likelihood("one", "M")
+
+                mine = dropout_log_likelihood({"M": o}, [marker], d, drop_in=c)
+
+                assert math.isclose(math.exp(mine), engine, rel_tol=1e-12, abs_tol=1e-300)
+
     def test_unknown_marker_and_three_alleles_are_errors(
             self, norwegian_markers: list[KinshipMarker]) -> None:
         m = norwegian_markers[0]
