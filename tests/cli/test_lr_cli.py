@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +251,29 @@ def test_lr__degraded_child_and_silent_allele(tmp_path: Path) -> None:
     degraded, explained = json.loads(proc.stdout)
     assert degraded["total_lr"] == pytest.approx(0.18906 / 0.100356, rel=1e-12)
     assert explained["total_lr"] == pytest.approx(0.05 / (0.29 * 0.385), rel=1e-12)
+
+
+def test_lr__one_exclusion_gives_the_default_mutation_lr_beside_lr_0(tmp_path: Path) -> None:
+    case = _paternity_case()
+    case["genotypes"]["CH"]["M1"] = ["3", "3"]  # the father is 1/2: one allele mutated
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    env = {**os.environ, "REUNITE_MUTATION_MODEL": "equal", "REUNITE_MUTATION_RATE": "0.002",
+           "REUNITE_MUTATION_RATE_MALE": "0.004", "REUNITE_DATA_DIR": str(tmp_path)}
+    env.pop("REUNITE_CONFIG", None)
+
+    proc = subprocess.run([REUNITE, "lr", str(path)], capture_output=True, text=True,
+                          check=False, timeout=120, env=env)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["total_lr"] == 0
+    assert "excluded (LR 0) at 1 marker: M1" in out["notes"][0]
+    assert "excluded (LR 0) at 1 marker: M1" in proc.stderr
+    # Equal model over 3 alleles: the father passes 3 with r_m / 2, the mother with
+    # q3 = (p1 + p2) r_f / 2 + p3 (1 - r_f); LR = (r_m / 2) q3 / p3².
+    p1, p2, p3, r_f, r_m = 0.2, 0.3, 0.5, 0.002, 0.004
+    q3 = (p1 + p2) * r_f / 2 + p3 * (1 - r_f)
+    extra = out["lr_with_default_mutation"]
+    assert extra["mutation"]["male"] == {"model": "equal", "rate": r_m}
+    assert extra["total_lr"] == pytest.approx((r_m / 2) * q3 / p3**2, rel=1e-12)

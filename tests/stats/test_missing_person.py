@@ -14,13 +14,12 @@ from reunite.errors import CaseError
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person, nuclear_family
 from reunite.io.kinship_case import parse_case
+from reunite.stats.genotypes import genotype_index, n_genotypes
 from reunite.stats.likelihood import Genotype, GenotypeData, KinshipMarker
 from reunite.stats.missing_person import (
-    genotype_index,
     missing_person_genotype_table,
     missing_person_lr,
     missing_person_observation_table,
-    n_genotypes,
     n_observed_sets,
     observation_table_lr,
     observed_set_index,
@@ -51,19 +50,6 @@ def _family() -> Pedigree:
 
 FAMILY_DATA: dict[str, dict[str, Genotype | None]] = {
     "MO": {"M": ("10", "12")}, "S1": {"M": ("12", "13")}, "CH": {"M": ("11", "12")}}
-
-
-class TestGenotypeIndex:
-    def test_order_is_upper_triangle_row_major(self) -> None:
-        n = 4
-        order = [genotype_index(i, j, n) for i in range(n) for j in range(i, n)]
-
-        assert order == list(range(n_genotypes(n)))
-        assert genotype_index(2, 1, n) == genotype_index(1, 2, n) == 5
-
-    def test_out_of_range(self) -> None:
-        with pytest.raises(IndexError):
-            genotype_index(0, 4, 4)
 
 
 class TestGenotypeTable:

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from reunite.io.kinship_case import KinshipCase, parse_case, read_cases, result_json, solve_case
+from reunite.io.kinship_case import KinshipCase, parse_case, read_cases
+from reunite.services.kinship import answer_json, solve_kinship_case
 from reunite.stats._observation import EncodedObservation
 from reunite.stats.likelihood import encoded_log_likelihood
-from reunite.stats.lr import LRResult
 from reunite.stats.mutation import MutationSpec, mutation_matrix
 
 RTOL = 1e-9
@@ -54,8 +54,8 @@ def assert_matches_expected(out: dict[str, Any], expected: dict[str, Any]) -> No
                             abs_tol=1e-12)
 
 
-def _solved(case: KinshipCase) -> tuple[KinshipCase, LRResult]:
-    return case, solve_case(case)
+def _answer(case: KinshipCase) -> dict[str, Any]:
+    return answer_json(solve_kinship_case(case, settings=None))
 
 
 def _case_files() -> list[Path]:
@@ -75,7 +75,7 @@ def test_reference_case__matches_pedsuite(path: Path, reference_cases_dir: Path)
     cases, _ = read_cases(reference_cases_dir / path.name)
     for case in cases:
         assert case.expected is not None
-        out = result_json(case, solve_case(case))
+        out = answer_json(solve_kinship_case(case, settings=None))
 
         assert out["id"] == case.id
         assert_matches_expected(out, dict(case.expected))
@@ -110,7 +110,7 @@ def test_reference_case__zero_dropout_changes_nothing(path: Path,
     which cannot be samples with drop-out, left out of ``dropout``)."""
     data = json.loads((reference_cases_dir / path.name).read_text())
     for raw in data if isinstance(data, list) else [data]:
-        plain = result_json(*_solved(parse_case(raw)))
+        plain = _answer(parse_case(raw))
         zero = dict(raw)
         persons = [p for p, per_marker in raw["genotypes"].items()
                    if not any(g is not None and None in g for g in per_marker.values())]
@@ -119,7 +119,7 @@ def test_reference_case__zero_dropout_changes_nothing(path: Path,
         zero["drop_in"] = 0.0
         zero["markers"] = [{**m, "silent_frequency": 0.0} for m in raw["markers"]]
 
-        assert result_json(*_solved(parse_case(zero))) == plain
+        assert _answer(parse_case(zero)) == plain
 
 
 @pytest.mark.parametrize("path", _case_files(), ids=lambda p: p.stem)

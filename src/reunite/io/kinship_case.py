@@ -2,7 +2,8 @@
 
 The format is specified in ``../shared/spec/kinship-case.md``. :func:`read_cases` returns
 one :class:`KinshipCase` per case (a file may hold one case or a JSON array of them);
-:func:`solve_case` answers it with :func:`reunite.stats.lr.kinship_lr`.
+:func:`result_json` writes an :class:`~reunite.stats.lr.LRResult` in the spec's output
+shape. Answering a case is a use case: :func:`reunite.services.kinship.solve_kinship_case`.
 
 Validation collects every problem of a case and raises one
 :class:`~reunite.errors.CaseError` naming the case, each field and each offending value:
@@ -18,6 +19,13 @@ become :attr:`KinshipCase.dropout` (one
 genotypes are observed allele sets (0–2 alleles, 3 with drop-in, no nulls). A marker's
 ``"silent_frequency": s`` adds a silent allele; a person without drop-out may then be
 typed with one allele or none at that marker.
+
+A Familias project (``.fam``) is a kinship case too: :func:`familias_case` takes its
+pedigrees as the hypotheses (file order, the first one the numerator), its typed persons,
+its database (frequencies; each sex's mutation model and rates: ``equal`` and
+``proportional`` as named, the three stepwise codes as the ``stepwise`` model with the
+file's rate, rate2 and range, the stationary one made stationary by ``PM``) and its θ.
+:func:`read_cases` reads such a file as one case, so ``reunite lr project.fam`` works.
 
 Frequencies summing to 1 within 1e-6 are used exactly as given; a sum off by more than
 that but at most 0.05 is renormalised and a note says so (:attr:`KinshipCase.notes`,
@@ -36,27 +44,38 @@ from typing import Any
 
 import numpy as np
 
-from reunite.errors import CaseError, FileFormatError, PedigreeError, Problem, ReuniteError
+from reunite.errors import (
+    AlleleError,
+    CaseError,
+    FileFormatError,
+    PedigreeError,
+    Problem,
+    ReuniteError,
+)
+from reunite.genetics.alleles import parse_allele
 from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.markers import get_marker, is_known_marker
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import SEXES, Pedigree, Person
-from reunite.stats.likelihood import GenotypeData, KinshipMarker
-from reunite.stats.lr import LRResult, kinship_lr
+from reunite.io.familias import FamiliasFile, FamiliasLocus, read_familias
+from reunite.stats.likelihood import Genotype, GenotypeData, KinshipMarker
+from reunite.stats.lr import LRResult
 from reunite.stats.mutation import (
     MODEL_NAMES,
     TRANSFORMS,
     MutationModel,
     MutationSpec,
+    extend_matrix,
     mutation_matrix,
 )
 
 __all__ = [
     "FORMAT",
     "KinshipCase",
+    "familias_case",
     "parse_case",
     "read_cases",
     "result_json",
-    "solve_case",
 ]
 
 FORMAT = "reunite-kinship-case/1"
@@ -79,14 +98,28 @@ class KinshipCase:
     dropout: Mapping[str, DropoutModel] = field(default_factory=dict)
 
 
+_FAMILIAS_BANNER = b'"Output from Familias'
+
+
 def read_cases(path: str | Path) -> tuple[list[KinshipCase], bool]:
-    """Cases in ``path``, and whether the file held a JSON array."""
+    """Cases in ``path``, and whether the file held a JSON array.
+
+    A Familias project (first line ``"Output from Familias, …"``) is one case
+    (:func:`familias_case`).
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except OSError as exc:
         raise FileFormatError(f"cannot read case file: {exc.strerror}", source=str(p),
                               value=str(p)) from exc
+    if raw.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(_FAMILIAS_BANNER):
+        return [familias_case(read_familias(p), case_id=p.stem, source=str(p))], False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError("the case file is not UTF-8 text", source=str(p),
+                              value=str(exc)) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -263,6 +296,95 @@ def _parse_dropout(data: Mapping[str, Any], raw_genotypes: Mapping[str, Any], ba
     return models
 
 
+def _familias_spec(locus: FamiliasLocus, sex: str) -> MutationSpec:
+    model = getattr(locus, f"{sex}_model")
+    rate = getattr(locus, f"{sex}_rate")
+    if model in ("equal", "proportional"):
+        return MutationSpec(model, rate=rate)
+    return MutationSpec("stepwise", rate=rate, rate2=getattr(locus, f"{sex}_rate2"),
+                        range=getattr(locus, f"{sex}_range"),
+                        transform="PM" if model == "stepwise-stationary" else None)
+
+
+def _familias_marker(locus: FamiliasLocus, source: str, notes: list[str]) -> KinshipMarker:
+    try:
+        alleles = [parse_allele(a, marker=locus.name).text for a in locus.alleles]
+    except AlleleError:
+        alleles = list(locus.alleles)  # "Rest allele" and the like: kept as written
+    if len(set(alleles)) != len(alleles):
+        raise CaseError("the database lists an allele twice", source=source,
+                        marker=locus.name, field="alleles", value=list(locus.alleles))
+    freqs = np.asarray(locus.frequencies, dtype=np.float64)
+    total = float(freqs.sum())
+    if abs(total - 1.0) > RENORMALISE_LIMIT or total <= 0:
+        raise CaseError("the database frequencies do not sum to 1", source=source,
+                        marker=locus.name, field="frequencies", value=total)
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        freqs = freqs / total
+        notes.append(f"marker {locus.name}: frequencies summed to {total!r}; renormalised to 1")
+    matrices = {}
+    specs = {}
+    for sex in ("female", "male"):
+        specs[sex] = _familias_spec(locus, sex)
+        try:
+            matrices[sex] = mutation_matrix(specs[sex], alleles, freqs, marker=locus.name)
+        except ReuniteError as exc:
+            raise CaseError(f"the {sex} mutation model of the database: {exc.message}",
+                            source=source, marker=locus.name, field=f"{sex} model",
+                            value=exc.context.get("value")) from exc
+    description: dict[str, object] = {sex: spec.to_dict() for sex, spec in specs.items()}
+    return KinshipMarker(name=locus.name, alleles=tuple(alleles), frequencies=freqs,
+                         mutation=MutationModel(female=matrices["female"],
+                                                male=matrices["male"],
+                                                description=description))
+
+
+def familias_case(fam: FamiliasFile, *, case_id: str, source: str | None = None
+                  ) -> KinshipCase:
+    """The kinship question of a Familias project (module docstring).
+
+    Hypotheses: the project's pedigrees (not the DVI section's), the first the numerator;
+    genotypes: the persons typed in the main section; markers: the database's autosomal
+    markers (others are left out with a note). The reader's warnings (e.g. an ``[Advanced]``
+    drop-out probability reunite does not use) become notes of the case. Raises
+    :class:`CaseError` for fewer than two pedigrees, or a database the kinship engine
+    cannot use (named marker and value).
+    """
+    where = source or case_id
+    pedigrees = [p for p in fam.pedigrees if p.family is None]
+    if len(pedigrees) < 2:
+        raise CaseError("a Familias project needs two or more pedigrees to compare",
+                        source=where, case=case_id, field="pedigrees", value=len(pedigrees))
+    hypotheses = tuple(Hypothesis(p.name, Pedigree(p.persons)) for p in pedigrees)
+    # The reader's warnings (drop-out settings not used, assumed sexes...) travel along.
+    notes: list[str] = [str(problem) for problem in fam.result.warnings]
+    markers: list[KinshipMarker] = []
+    for locus in fam.loci:
+        if is_known_marker(locus.name) and not get_marker(locus.name).is_autosomal:
+            notes.append(f"marker {locus.name}: not autosomal; left out")
+            continue
+        markers.append(_familias_marker(locus, where, notes))
+    by_name = {m.name: m for m in markers}
+    genotypes: dict[str, dict[str, Genotype | None]] = {}
+    for profile in fam.result.profiles:
+        if not all(profile.id in h.pedigree for h in hypotheses):
+            continue  # a DVI-section person
+        typed: dict[str, Genotype | None] = {}
+        for marker_name, genotype in profile.genotypes.items():
+            if marker_name not in by_name:
+                if any(locus.name == marker_name for locus in fam.loci):
+                    continue  # a marker left out above (not autosomal)
+                raise CaseError("a typed marker is not in the project's database",
+                                source=where, case=case_id, sample=profile.id,
+                                marker=marker_name, value=marker_name)
+            first, second = (a.text for a in genotype.alleles)
+            typed[marker_name] = (first, second)
+        genotypes[profile.id] = typed
+    return KinshipCase(id=case_id, theta=fam.theta, markers=tuple(markers),
+                       genotypes=genotypes, hypotheses=hypotheses,
+                       description=f"Familias project ({fam.version})", notes=tuple(notes))
+
+
 def _allele_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
@@ -349,7 +471,7 @@ def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
         notes.append(f"marker {name}: allele {text} added with frequency {unseen}")
 
     mutation = _parse_mutation(raw.get("mutation"), fld, name, allele_list, freqs,
-                               bool(extra), bad)
+                               tuple(extra), bad, notes)
     if len(notes) > n_before and mutation is False:
         return None
     silent = raw.get("silent_frequency", 0.0)
@@ -420,9 +542,15 @@ def _parse_spec(raw: Any, fld: str, name: str, bad: Any) -> MutationSpec | None:
 
 
 def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
-                    freqs: np.ndarray[Any, np.dtype[np.float64]], alleles_added: bool,
-                    bad: Any) -> MutationModel | None | bool:
-    """The marker's mutation model; None for none; False after reporting a problem."""
+                    freqs: np.ndarray[Any, np.dtype[np.float64]], added: tuple[str, ...],
+                    bad: Any, notes: list[str]) -> MutationModel | None | bool:
+    """The marker's mutation model; None for none; False after reporting a problem.
+
+    ``alleles`` ends with the ``added`` ones (unseen alleles, after the listed ones). Given
+    ``matrices`` are over the listed alleles; with alleles added they are extended
+    (:func:`reunite.stats.mutation.extend_matrix`) by the sex's named model over all the
+    alleles, or by the identity when the file names none for that sex, with a note.
+    """
     if raw is None:
         return None
     fld = f"{fld}.mutation"
@@ -436,13 +564,13 @@ def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
         if sex in raw:
             specs[sex] = _parse_spec(raw[sex], f"{fld}.{sex}", name, bad)
     matrices = raw.get("matrices")
-    n = len(alleles)
+    n = len(alleles) - len(added)
     result: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
     ok = True
     for sex in ("female", "male"):
         given = matrices.get(sex) if isinstance(matrices, dict) else None
         spec = specs.get(sex)
-        if given is not None and not alleles_added:
+        if given is not None:
             try:
                 mat = np.asarray(given, dtype=np.float64)
             except (TypeError, ValueError):
@@ -466,6 +594,14 @@ def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
                     float(sums[int(np.argmax(np.abs(sums - 1.0)))]), name)
                 ok = False
                 continue
+            if added:
+                extended = _extend_given(mat, spec, alleles, freqs, name, sex, added, notes)
+                if isinstance(extended, ReuniteError):
+                    bad(extended.message, f"{fld}.{sex}", extended.context.get("value"),
+                        name)
+                    ok = False
+                    continue
+                mat = extended
             result[sex] = mat
         elif spec is not None:
             try:
@@ -481,10 +617,33 @@ def _parse_mutation(raw: Any, fld: str, name: str, alleles: Sequence[str],
         return False
     description: dict[str, object] = {
         sex: (s.to_dict() if s is not None else None) for sex, s in specs.items()}
-    if isinstance(matrices, dict) and not alleles_added:
-        description["matrices"] = "given"
+    if isinstance(matrices, dict):
+        description["matrices"] = "given" + (
+            f"; extended to added allele{'s' if len(added) > 1 else ''} {', '.join(added)}"
+            if added else "")
     return MutationModel(female=result["female"], male=result["male"],
                          description=description)
+
+
+def _extend_given(
+    given: np.ndarray[Any, np.dtype[np.float64]], spec: MutationSpec | None,
+    alleles: Sequence[str], freqs: np.ndarray[Any, np.dtype[np.float64]], name: str,
+    sex: str, added: tuple[str, ...], notes: list[str],
+) -> np.ndarray[Any, np.dtype[np.float64]] | ReuniteError:
+    """A given matrix extended to the ``added`` alleles (see :func:`_parse_mutation`)."""
+    model: np.ndarray[Any, np.dtype[np.float64]] | None = None
+    how = "the identity (no mutation to or from them: no model is named for this sex)"
+    if spec is not None and spec.model == "custom":
+        how = "the identity (a custom model covers only the listed alleles)"
+    elif spec is not None:
+        try:
+            model = mutation_matrix(spec, alleles, freqs, marker=name)
+        except ReuniteError as exc:
+            return exc
+        how = f"the {spec.model} model over all {len(alleles)} alleles"
+    notes.append(f"marker {name}: the given {sex} mutation matrix is extended to added "
+                 f"allele{'s' if len(added) > 1 else ''} {', '.join(added)} by {how}")
+    return extend_matrix(given, len(alleles), model)
 
 
 def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: Any,
@@ -589,12 +748,6 @@ def _parse_hypothesis(raw: Any, hi: int, bad: Any) -> Hypothesis | None:
     return Hypothesis(name=name, pedigree=pedigree)
 
 
-def solve_case(case: KinshipCase) -> LRResult:
-    """Answer ``case`` with :func:`reunite.stats.lr.kinship_lr`."""
-    return kinship_lr(case.hypotheses, case.markers, case.genotypes, theta=case.theta,
-                      case_id=case.id, dropout=case.dropout)
-
-
 def _json_number(value: Any) -> Any:
     if isinstance(value, float):
         # JSON has no NaN or infinity; like R's jsonlite, write them as null.
@@ -605,7 +758,7 @@ def _json_number(value: Any) -> Any:
 
 
 def result_json(case: KinshipCase, result: LRResult) -> dict[str, Any]:
-    """The ``reunite lr`` output object for one case.
+    """``result`` in the spec's output shape, with the case's ``notes``.
 
     Non-finite numbers are written as null: LR NaN (0/0, every hypothesis impossible) and
     +inf (only the denominator impossible); ``inconsistencies`` says which hypothesis,

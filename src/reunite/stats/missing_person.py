@@ -12,11 +12,11 @@ of the missing person's genotype given the typed relatives,
 
 over every unordered genotype ``g = (i, j)``, ``i ≤ j``, of the marker's alleles, in
 allele-index order: (0,0), (0,1), …, (0,n−1), (1,1), (1,2), …, (n−1,n−1). The position
-of ``(i, j)`` is :func:`genotype_index`. Alongside it comes ``P(g | unrelated)``, the
-probability of ``g`` for a person unrelated to the family (Hardy–Weinberg with θ = 0;
-with θ > 0 the Balding–Nichols probability conditional on the family's founder alleles,
-since the POI's alleles are drawn from the same urn). The LR of a fully typed candidate
-is then a table look-up:
+of ``(i, j)`` is :func:`reunite.stats.genotypes.genotype_index`. Alongside it comes
+``P(g | unrelated)``, the probability of ``g`` for a person unrelated to the family
+(Hardy–Weinberg with θ = 0; with θ > 0 the Balding–Nichols probability conditional on the
+family's founder alleles, since the POI's alleles are drawn from the same urn). The LR of
+a fully typed candidate is then a table look-up:
 
     LR(g) = P(g | family) / P(g | unrelated),
 
@@ -38,7 +38,6 @@ impossible).
 
 from __future__ import annotations
 
-import functools
 import math
 import weakref
 from collections.abc import Mapping, Sequence
@@ -53,6 +52,7 @@ from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person
 from reunite.stats import _observation
 from reunite.stats.dropout import extended_frequencies
+from reunite.stats.genotypes import genotype_index, genotype_pairs, hardy_weinberg, n_genotypes
 from reunite.stats.likelihood import (
     Genotype,
     GenotypeData,
@@ -66,12 +66,10 @@ from reunite.stats.lr import LRResult, kinship_lr
 __all__ = [
     "GenotypeTable",
     "ObservationTable",
-    "genotype_index",
     "missing_person_genotype_table",
     "missing_person_hypotheses",
     "missing_person_lr",
     "missing_person_observation_table",
-    "n_genotypes",
     "n_observed_sets",
     "observation_table_lr",
     "observed_set_index",
@@ -79,35 +77,13 @@ __all__ = [
 ]
 
 
-def n_genotypes(n_alleles: int) -> int:
-    """Number of unordered genotypes of ``n_alleles`` alleles: n(n+1)/2."""
-    return n_alleles * (n_alleles + 1) // 2
-
-
-def genotype_index(i: int, j: int, n: int) -> int:
-    """Position of the unordered genotype ``{i, j}`` in a table over ``n`` alleles.
-
-    Order: (0,0), (0,1), …, (0,n−1), (1,1), …; the arguments may come in either order.
-    """
-    if i > j:
-        i, j = j, i
-    if not 0 <= i <= j < n:
-        raise IndexError(f"allele index out of range: ({i}, {j}) with n = {n}")
-    return i * (2 * n - i + 1) // 2 + (j - i)
-
-
-@functools.lru_cache(maxsize=256)
-def _upper_pairs(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    rows, cols = np.triu_indices(n)
-    return rows.astype(np.intp), cols.astype(np.intp)
-
-
 @dataclass(frozen=True, eq=False)
 class GenotypeTable:
     """Per marker: P(g | family) and P(g | unrelated) over unordered genotypes.
 
     ``family[k]`` and ``unrelated[k]`` are float64 vectors of length n(n+1)/2 for marker
-    ``markers[k]`` with alleles ``alleles[k]``, indexed by :func:`genotype_index`.
+    ``markers[k]`` with alleles ``alleles[k]``, indexed by
+    :func:`reunite.stats.genotypes.genotype_index`.
     """
 
     missing_id: str
@@ -155,8 +131,7 @@ def _hardy_weinberg(marker: KinshipMarker) -> NDArray[np.float64]:
     """P(g) for every unordered genotype (cached per marker: the same for every family)."""
     vec = _HW_CACHE.get(marker)
     if vec is None:
-        p = marker.frequencies
-        vec = _unordered(np.outer(p, p))
+        vec = hardy_weinberg(marker.frequencies)
         vec.setflags(write=False)
         _HW_CACHE[marker] = vec
     return vec
@@ -164,7 +139,7 @@ def _hardy_weinberg(marker: KinshipMarker) -> NDArray[np.float64]:
 
 def _unordered(table: NDArray[np.float64]) -> NDArray[np.float64]:
     """Ordered (pat, mat) table -> unordered genotype vector (i ≤ j)."""
-    rows, cols = _upper_pairs(table.shape[0])
+    rows, cols = genotype_pairs(table.shape[0])
     sym = table + table.T
     vec = sym[rows, cols]
     diag = rows == cols
