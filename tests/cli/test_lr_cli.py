@@ -138,6 +138,13 @@ def _mutate(case: dict[str, Any], edit: str) -> dict[str, Any]:
         c["hypotheses"][0]["pedigree"][1]["sex"] = "F"
     elif edit == "female father":
         c["hypotheses"][0]["pedigree"][0]["sex"] = "female"
+    elif edit == "drop-out above 1":
+        c["dropout"] = {"CH": 1.7}
+    elif edit == "null allele with drop-out":
+        c["dropout"] = {"CH": 0.2}
+        c["genotypes"]["CH"]["M1"] = ["1", None]
+    elif edit == "silent frequency of 1":
+        m["silent_frequency"] = 1
     return c
 
 
@@ -149,6 +156,9 @@ def _mutate(case: dict[str, Any], edit: str) -> dict[str, Any]:
     ("unknown model", "telepathic"),
     ("bad sex", "'F'"),
     ("female father", "AF"),
+    ("drop-out above 1", "field dropout.CH, sample CH"),
+    ("null allele with drop-out", "field genotypes.CH.M1, sample CH, marker M1"),
+    ("silent frequency of 1", "field markers[0].silent_frequency"),
 ])
 def test_lr__bad_input_exits_2_without_traceback(tmp_path: Path, edit: str,
                                                  needle: str) -> None:
@@ -219,6 +229,28 @@ def test_lr__unseen_allele_added(tmp_path: Path) -> None:
     out = json.loads(proc.stdout)
     # Allele 1 now has frequency 0.2 × 0.99: LR = 1 / (4 × 0.198).
     assert out["lr"]["M1"] == pytest.approx(1 / (4 * 0.198), rel=1e-12)
+
+
+def test_lr__degraded_child_and_silent_allele(tmp_path: Path) -> None:
+    """The CLI reads drop-out, drop-in and silent alleles (values worked by hand in
+    tests/stats/test_dropout.py)."""
+    case = _paternity_case()
+    case["genotypes"]["CH"]["M1"] = ["1"]
+    case["dropout"] = {"CH": 0.3}
+    case["drop_in"] = 0.05
+    silent = _paternity_case()
+    silent["id"] = "pc-silent"
+    silent["genotypes"] = {"AF": {"M1": ["1", "1"]}, "CH": {"M1": ["2", "2"]}}
+    silent["markers"][0]["silent_frequency"] = 0.05
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([case, silent]))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    degraded, explained = json.loads(proc.stdout)
+    assert degraded["total_lr"] == pytest.approx(0.18906 / 0.100356, rel=1e-12)
+    assert explained["total_lr"] == pytest.approx(0.05 / (0.29 * 0.385), rel=1e-12)
 
 
 def test_lr__one_exclusion_gives_the_default_mutation_lr_beside_lr_0(tmp_path: Path) -> None:

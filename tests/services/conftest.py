@@ -1,4 +1,4 @@
-"""Service fixtures: the shared database fixtures (``tests/store_fixtures.py``) and a world.
+"""Service fixtures: the shared database fixtures (``tests/support/store_fixtures.py``) and a world.
 
 PostgreSQL runs in a schema of its own per test (``search_path``), dropped afterwards,
 so parallel xdist workers never meet.

@@ -20,6 +20,7 @@ from reunite.genetics.markers import (
     get_marker,
     is_known_marker,
 )
+from reunite.genetics.observation import DropoutModel
 from reunite.genetics.profile import Genotype, Profile, YHaplotype
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Allele",
     "AlleleKind",
     "ChromosomeType",
+    "DropoutModel",
     "FrequencyTable",
     "Genotype",
     "Kit",

@@ -12,6 +12,14 @@ not in the marker (unless ``unseen_allele_frequency`` is set), frequencies that 
 negative or far from summing to 1, bad sex, malformed pedigrees, a typed person missing
 from a hypothesis.
 
+Degraded samples (``docs/kinship-case-extensions.md``): ``"dropout": {person: d}``,
+optional ``"dropout_homozygous": {person: d_hom}`` (default d²) and ``"drop_in": c``
+become :attr:`KinshipCase.dropout` (one
+:class:`~reunite.genetics.observation.DropoutModel` per listed person); such a person's
+genotypes are observed allele sets (0–2 alleles, 3 with drop-in, no nulls). A marker's
+``"silent_frequency": s`` adds a silent allele; a person without drop-out may then be
+typed with one allele or none at that marker.
+
 A Familias project (``.fam``) is a kinship case too: :func:`familias_case` takes its
 pedigrees as the hypotheses (file order, the first one the numerator), its typed persons,
 its database (frequencies; each sex's mutation model and rates: ``equal`` and
@@ -47,9 +55,10 @@ from reunite.errors import (
 from reunite.genetics.alleles import parse_allele
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.markers import get_marker, is_known_marker
+from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import SEXES, Pedigree, Person
 from reunite.io.familias import FamiliasFile, FamiliasLocus, read_familias
-from reunite.stats.likelihood import Genotype, KinshipMarker
+from reunite.stats.likelihood import Genotype, GenotypeData, KinshipMarker
 from reunite.stats.lr import LRResult
 from reunite.stats.mutation import (
     MODEL_NAMES,
@@ -81,11 +90,12 @@ class KinshipCase:
     id: str
     theta: float
     markers: tuple[KinshipMarker, ...]
-    genotypes: Mapping[str, Mapping[str, Genotype | None]]
+    genotypes: Mapping[str, Mapping[str, GenotypeData | None]]
     hypotheses: tuple[Hypothesis, ...]
     description: str = ""
     expected: Mapping[str, Any] | None = None
     notes: tuple[str, ...] = field(default=())
+    dropout: Mapping[str, DropoutModel] = field(default_factory=dict)
 
 
 _FAMILIAS_BANNER = b'"Output from Familias'
@@ -151,6 +161,7 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
         bad("genotypes must be an object {person: {marker: [a, b]}}", "genotypes",
             type(raw_genotypes).__name__)
         raw_genotypes = {}
+    dropout = _parse_dropout(data, raw_genotypes, bad)
 
     notes: list[str] = []
     markers: list[KinshipMarker] = []
@@ -168,7 +179,7 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
             markers.append(marker)
     by_name = {m.name: m for m in markers}
 
-    genotypes: dict[str, dict[str, Genotype | None]] = {}
+    genotypes: dict[str, dict[str, GenotypeData | None]] = {}
     for person, per_marker in raw_genotypes.items():
         if per_marker is None:
             per_marker = {}
@@ -184,7 +195,8 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
                            for r in raw_markers):
                     bad("marker not listed in markers", fld, mname, sample=person)
                 continue
-            genotype = _parse_genotype(g, fld, person, by_name[mname], bad)
+            genotype = _parse_genotype(g, fld, person, by_name[mname], bad,
+                                       dropout.get(person))
             genotypes[person][mname] = genotype
 
     hypotheses: list[Hypothesis] = []
@@ -220,7 +232,68 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
         description=str(data.get("description", "")),
         expected=data.get("expected"),
         notes=tuple(notes),
+        dropout=dropout,
     )
+
+
+def _probability(value: Any, *, upper_open: bool = False) -> bool:
+    """A number in [0, 1] ([0, 1) with ``upper_open``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+            value):
+        return False
+    return 0.0 <= value < 1.0 if upper_open else 0.0 <= value <= 1.0
+
+
+def _parse_dropout(data: Mapping[str, Any], raw_genotypes: Mapping[str, Any], bad: Any
+                   ) -> dict[str, DropoutModel]:
+    """``dropout``, ``dropout_homozygous`` and ``drop_in`` (the drop-out extension)."""
+    raw = data.get("dropout", {})
+    raw_hom = data.get("dropout_homozygous", {})
+    drop_in = data.get("drop_in", 0.0)
+    if drop_in is None:
+        drop_in = 0.0
+    if not _probability(drop_in, upper_open=True):
+        bad("drop_in must be a number in [0, 1)", "drop_in", drop_in)
+        drop_in = 0.0
+    if raw is None:
+        raw = {}
+    if raw_hom is None:
+        raw_hom = {}
+    if not isinstance(raw, dict):
+        bad("dropout must be an object {person: d}", "dropout", raw)
+        raw = {}
+    if not isinstance(raw_hom, dict):
+        bad("dropout_homozygous must be an object {person: d_hom}", "dropout_homozygous",
+            raw_hom)
+        raw_hom = {}
+    models: dict[str, DropoutModel] = {}
+    for person, d in raw.items():
+        ok = True
+        if not _probability(d):
+            bad("a drop-out probability must be a number in [0, 1]", f"dropout.{person}", d,
+                sample=person)
+            ok = False
+        if person not in raw_genotypes:
+            bad("a person with drop-out must have genotypes", f"dropout.{person}", person,
+                sample=person)
+            ok = False
+        hom = raw_hom.get(person)
+        if hom is not None and not _probability(hom):
+            bad("a homozygote drop-out probability must be a number in [0, 1]",
+                f"dropout_homozygous.{person}", hom, sample=person)
+            ok = False
+        # With a problem reported the case is refused; the placeholder only makes the
+        # person's genotypes read as observed sets, so the report holds no echo of it.
+        models[person] = (DropoutModel(float(d), None if hom is None else float(hom),
+                                       float(drop_in)) if ok else DropoutModel(0.0))
+    for person, hom in raw_hom.items():
+        if person not in raw:
+            bad("dropout_homozygous for a person not listed in dropout",
+                f"dropout_homozygous.{person}", hom, sample=person)
+    if drop_in > 0 and not raw:
+        bad("drop_in applies to the persons listed in dropout, and none is", "drop_in",
+            drop_in)
+    return models
 
 
 def _familias_spec(locus: FamiliasLocus, sex: str) -> MutationSpec:
@@ -401,10 +474,18 @@ def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
                                tuple(extra), bad, notes)
     if len(notes) > n_before and mutation is False:
         return None
+    silent = raw.get("silent_frequency", 0.0)
+    if silent is None:
+        silent = 0.0
+    if not _probability(silent, upper_open=True):
+        bad("silent_frequency must be a number in [0, 1)", f"{fld}.silent_frequency",
+            silent, name)
+        return None
     if mutation is False:
         return None
     return KinshipMarker(name=name, alleles=tuple(allele_list), frequencies=freqs,
-                         mutation=mutation if isinstance(mutation, MutationModel) else None)
+                         mutation=mutation if isinstance(mutation, MutationModel) else None,
+                         silent_frequency=float(silent))
 
 
 def _parse_spec(raw: Any, fld: str, name: str, bad: Any) -> MutationSpec | None:
@@ -565,13 +646,19 @@ def _extend_given(
     return extend_matrix(given, len(alleles), model)
 
 
-def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: Any
-                    ) -> Genotype | None:
+def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: Any,
+                    model: DropoutModel | None = None) -> GenotypeData | None:
     if g is None:
         return None
+    if model is not None:
+        return _parse_observed(g, fld, person, marker, bad, model)
+    if isinstance(g, list) and len(g) < 2 and marker.silent_frequency > 0:
+        # One allele or none seen: a homozygote or a silent allele explains it.
+        return _parse_observed(g, fld, person, marker, bad, DropoutModel(0.0))
     if not isinstance(g, list) or len(g) != 2:
-        bad("a genotype must be a list of two alleles (null for unknown)", fld, g,
-            marker.name, person)
+        bad("a genotype must be a list of two alleles (null for unknown); one or no "
+            "allele only for a person in dropout or at a marker with silent_frequency",
+            fld, g, marker.name, person)
         return None
     out: list[str | None] = []
     for a in g:
@@ -589,6 +676,31 @@ def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: A
     if out[0] is None and out[1] is None:
         return None
     return (out[0], out[1])
+
+
+def _parse_observed(g: Any, fld: str, person: str, marker: KinshipMarker, bad: Any,
+                    model: DropoutModel) -> GenotypeData | None:
+    """The observed allele set of a person with drop-out (0–2 alleles, 3 with drop-in)."""
+    most = 3 if model.drop_in > 0 else 2
+    if not isinstance(g, list) or len(g) > most:
+        bad(f"the alleles seen must be a list of at most {most} alleles"
+            + ("" if most == 3 else " (three only with drop_in)"), fld, g, marker.name,
+            person)
+        return None
+    out: list[str] = []
+    for a in g:
+        if a is None:
+            bad("list the alleles seen: null (unknown) is not allowed for a person with "
+                "drop-out", fld, g, marker.name, person)
+            return None
+        text = _allele_text(a)
+        if text is None:
+            bad("an allele must be a string or a number", fld, a, marker.name, person)
+            return None
+        if text not in marker.index:
+            return None  # already reported while reading the marker
+        out.append(text)
+    return tuple(out)
 
 
 def _parse_hypothesis(raw: Any, hi: int, bad: Any) -> Hypothesis | None:

@@ -85,7 +85,7 @@ def solve_kinship_case(case: KinshipCase, *, settings: SearchSettings | None
     ``settings=None`` computes only the LRs the file states (no default-model comparison).
     """
     result = kinship_lr(case.hypotheses, case.markers, case.genotypes, theta=case.theta,
-                        case_id=case.id)
+                        case_id=case.id, dropout=case.dropout)
     excluding = _excluding_markers(result)
     answer = KinshipAnswer(case=case, result=result, excluding_markers=excluding,
                            notes=case.notes)
@@ -118,7 +118,7 @@ def solve_kinship_case(case: KinshipCase, *, settings: SearchSettings | None
         markers.append(replace(marker, mutation=model))
         defaulted.append(marker.name)
     other = kinship_lr(case.hypotheses, markers, case.genotypes, theta=case.theta,
-                       case_id=case.id)
+                       case_id=case.id, dropout=case.dropout)
     description = settings.mutation_description()
     note = (head + ", which give no mutation model: LR 0 as the case states it; "
             "lr_with_default_mutation gives the LR under the installation's default "
