@@ -317,9 +317,8 @@ class _Table:
 
 @pytest.fixture(scope="module")
 def norwegian_markers() -> list[KinshipMarker]:
-    from support.shared_paths import REFERENCE_CASES_DIR
-
     from reunite.io.kinship_case import read_cases
+    from support.shared_paths import REFERENCE_CASES_DIR
 
     cases, _ = read_cases(REFERENCE_CASES_DIR / "mp_four_relatives_poi_unrelated.json")
     return list(cases[0].markers)
