@@ -96,7 +96,8 @@ class FamiliasFile:
     ``result`` holds the profiles of every typed person (main section and DVI section; a
     DVI reference-family member's profile id is ``"<family>/<name>"``, since families may
     reuse names); ``unidentified`` names the DVI unidentified persons; ``frequencies`` is
-    the database as a :class:`FrequencyTable` (``None`` when the file has no markers).
+    the database as a :class:`FrequencyTable` (``None`` when the file has no markers);
+    ``unidentified_sexes`` their ``Gender`` (``male``/``female``/``unknown``), in order.
     """
 
     version: str
@@ -106,6 +107,7 @@ class FamiliasFile:
     theta: float
     frequencies: FrequencyTable | None
     unidentified: tuple[str, ...] = ()
+    unidentified_sexes: tuple[str, ...] = ()
 
 
 class _Lines:
@@ -251,13 +253,15 @@ def parse_familias(
             if len(cells) == 2:
                 assembler.add(pid, locus.name, cells, line=at)
     unidentified: tuple[str, ...] = ()
+    unidentified_sexes: tuple[str, ...] = ()
     if dvi_at is not None:
-        unidentified = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler, pedigrees)
+        unidentified, unidentified_sexes = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler,
+                                                     pedigrees)
     frequencies = _table(loci, source.name, log) if loci else None
     result = log.finish(assembler.profiles(), format=FORMAT, skip_bad=skip_bad)
     return FamiliasFile(version=version, result=result, pedigrees=tuple(pedigrees),
                         loci=tuple(loci), theta=theta, frequencies=frequencies,
-                        unidentified=unidentified)
+                        unidentified=unidentified, unidentified_sexes=unidentified_sexes)
 
 
 def _relations(lines: _Lines) -> list[tuple[int, int, int]]:
@@ -377,8 +381,9 @@ def _table(loci: list[FamiliasLocus], source: str, log: ProblemLog) -> Frequency
 def _read_dvi(
     raw: list[str], first_line: int, assembler: ProfileAssembler,
     pedigrees: list[FamiliasPedigree],
-) -> tuple[str, ...]:
-    """The DVI section: typed persons go to ``assembler``, pedigrees to ``pedigrees``."""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The DVI section: typed persons go to ``assembler``, pedigrees to ``pedigrees``;
+    returns the unidentified persons' names and sexes."""
     unidentified: list[str] = []
     section: list[str] = []
     person: dict[str, str] | None = None
@@ -457,14 +462,17 @@ def _read_dvi(
             pedigree.append((key, value))
     flush_system()
     flush_pedigree()
-    return tuple(unidentified)
+    sexes = tuple(_GENDER.get(p.get("Gender", ""), "unknown") for p in persons if p["Name"])
+    return tuple(unidentified), sexes
+
+
+_GENDER = {"Male": "male", "Female": "female"}
 
 
 def _dvi_pedigree(
     name: str, members: list[dict[str, str]], pairs: list[tuple[str, str]], family: str
 ) -> FamiliasPedigree:
-    sexes = {m["Name"]: {"Male": "male", "Female": "female"}.get(m.get("Gender", ""),
-                                                                 "unknown") for m in members}
+    sexes = {m["Name"]: _GENDER.get(m.get("Gender", ""), "unknown") for m in members}
     links = [(pairs[i][1], pairs[i + 1][1]) for i in range(0, len(pairs) - 1, 2)
              if pairs[i][0] == "Parent" and pairs[i + 1][0] == "Child"]
     for parent, _ in links:

@@ -100,7 +100,8 @@ class SearchResult:
 
     ``ranked``: complete assignments (option index per family, caller's numbering) with
     their log weights, in exact decreasing order; ``log_z_lower``/``log_z_upper`` bracket
-    ``log Σ_assignments w``; ``complete`` when nothing is left unexplored.
+    ``log Σ_assignments w``; ``complete`` when the bracket is exact (every open element
+    has equal bounds: no victim can be claimed by two of its remaining families).
     """
 
     ranked: list[tuple[tuple[int, ...], float]]
@@ -333,7 +334,8 @@ class JointSearch:
         log_hi = _logsumexp([log_leaves, *(el.log_upper for el in frontier)])
         return SearchResult(
             ranked=ranked, log_z_lower=log_lo, log_z_upper=log_hi,
-            complete=not frontier, expansions=expansions,
+            complete=all(el.log_lower == el.log_upper for el in frontier),
+            expansions=expansions,
             leaf_elements=leaves, frontier=frontier)
 
     # --- marginals -----------------------------------------------------------------------

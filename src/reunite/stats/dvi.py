@@ -846,13 +846,16 @@ class UndisputedResult:
 
 def _undisputed_entries(lr: NDArray[np.float64], threshold: float, strict: bool
                         ) -> list[tuple[int, int]]:
+    """Entries ``LR ≥ T`` with every other entry of their row and column ``≤ LR / T``
+    (``strict``: ``≤ 1``). Ties count as met, within a relative 1e-9: "at least T times"
+    must not depend on the last bit of two computed LRs."""
     m = np.where(np.isnan(lr), -1.0, lr)
+    slack = 1.0 + 1e-9
     out = []
-    for r, c in zip(*np.nonzero(m >= threshold - math.sqrt(np.finfo(float).eps)),
-                    strict=True):
+    for r, c in zip(*np.nonzero(m * slack >= threshold), strict=True):
         others = np.concatenate([np.delete(m[r], c), np.delete(m[:, c], r)])
         limit = 1.0 if strict else m[r, c] / threshold
-        if bool(np.all(others <= limit)):
+        if bool(np.all(others <= limit * slack)):
             out.append((int(r), int(c)))
     return out
 
@@ -950,12 +953,15 @@ def _consistent(g: tuple[int, int], i: int, j: int) -> bool:
 @dataclass(frozen=True, eq=False)
 class Commingling:
     """Direct-match LRs between victims (symmetric, 0 on the diagonal) and the groups of
-    remains linked by an LR at or above ``threshold`` (connected components)."""
+    remains linked by an LR at or above ``threshold`` (connected components, as dvir's
+    ``mergePM``). ``conflicts`` are pairs inside one group that cannot be the same person
+    (LR 0): such a group is linked only through other fragments and is not merged."""
 
     victims: tuple[str, ...]
     lr: NDArray[np.float64]
     threshold: float
     groups: tuple[tuple[str, ...], ...]
+    conflicts: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: the groups with more than one fragment, and their links."""
@@ -967,7 +973,8 @@ class Commingling:
                     links.append({"a": self.victims[i], "b": self.victims[j],
                                   "lr": _finite(float(self.lr[i, j]))})
         return {"threshold": self.threshold,
-                "groups": [list(g) for g in self.groups if len(g) > 1], "links": links}
+                "groups": [list(g) for g in self.groups if len(g) > 1], "links": links,
+                "conflicts": [list(c) for c in self.conflicts]}
 
 
 def find_commingled(problem: DVIProblem, *, threshold: float = 1e4) -> Commingling:
@@ -996,13 +1003,18 @@ def find_commingled(problem: DVIProblem, *, threshold: float = 1e4) -> Commingli
     groups: dict[int, list[str]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(ids[i])
-    return Commingling(ids, lr, float(threshold), tuple(tuple(g) for g in groups.values()))
+    index = {v: i for i, v in enumerate(ids)}
+    conflicts = tuple((a, b) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1:]
+                      if lr[index[a], index[b]] == 0.0)
+    return Commingling(ids, lr, float(threshold), tuple(tuple(g) for g in groups.values()),
+                       conflicts)
 
 
 def merge_commingled(problem: DVIProblem, groups: Iterable[Sequence[str]]) -> DVIProblem:
     """One victim per group: the fragment typed at most markers keeps its id and takes
     every marker the others add (their genotypes agree wherever both are typed, which a
-    positive direct-match LR guarantees; a full genotype wins over a half-typed one)."""
+    positive direct-match LR guarantees; a full genotype wins over a half-typed one).
+    A group holding two fragments that cannot be one person (LR 0) is refused."""
     by_id = {v.id: v for v in problem.victims}
     genotypes = {pid: dict(g) for pid, g in problem.genotypes.items()}
     drop: set[str] = set()
@@ -1013,6 +1025,13 @@ def merge_commingled(problem: DVIProblem, groups: Iterable[Sequence[str]]) -> DV
                 raise CaseError("not a victim of the problem", field="groups", value=pid)
         if len(members) < 2:
             continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if direct_match_lr(problem, a, b) == 0.0:
+                    raise CaseError(f"fragments {a!r} and {b!r} cannot be the same person "
+                                    "(different sex or genotypes); not merged",
+                                    field="groups", value=[a, b])
+
         def typed(pid: str) -> int:
             return sum(1 for g in genotypes.get(pid, {}).values()
                        if g is not None and any(a is not None for a in g))
