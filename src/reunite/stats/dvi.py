@@ -264,7 +264,9 @@ def _no_mutation(marker: KinshipMarker) -> KinshipMarker:
     return marker if marker.mutation is None else dataclasses.replace(marker, mutation=None)
 
 
-def _compile(problem: DVIProblem, mutation: str) -> _Compiled:
+def _compile(problem: DVIProblem, mutation: str, *, possible: bool = True) -> _Compiled:
+    """Integer form of ``problem``; ``possible``: refuse families whose references are
+    impossible (likelihood 0) under the chosen mutation setting."""
     if mutation not in MUTATION_CHOICES:
         raise CaseError(f"mutation must be one of {', '.join(MUTATION_CHOICES)}",
                         field="mutation", value=mutation)
@@ -308,7 +310,7 @@ def _compile(problem: DVIProblem, mutation: str) -> _Compiled:
                                       markers if use_mut else plain)
         null = _dvi_family.family_null(data)
         bad = [markers[m].name for m in np.flatnonzero(null == -math.inf)]
-        if bad:
+        if bad and possible:
             raise CaseError(f"the references of family {fam.id!r} are impossible (likelihood "
                             f"0) at marker{'s' if len(bad) > 1 else ''} {', '.join(bad)}"
                             + ("" if use_mut and any(markers[i].mutation is not None
@@ -382,7 +384,7 @@ def exclusion_matrix(problem: DVIProblem) -> PairwiseMatrix:
     Counted with every mutation model removed, as forrel's ``findExclusions`` does; NaN
     marks a sex-incompatible pair.
     """
-    compiled = _compile(problem, "none")
+    compiled = _compile(problem, "none", possible=False)
     n_v = len(problem.victims)
     out = np.full((n_v, len(compiled.slot_family)), math.nan)
     for s, (f, col) in enumerate(zip(compiled.slot_family, compiled.slot_column,
