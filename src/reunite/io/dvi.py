@@ -449,7 +449,7 @@ def solution_json(solution: DVISolution, *, commingling: Mapping[str, Any] | Non
         "complete": solution.complete,
         "unlisted_posterior_max": solution.unlisted_posterior_max,
         "log10_total_lr": [solution.log10_total_lr_min, solution.log10_total_lr_max],
-        "identifications": solution.identifications(),
+        "identifications": [i.to_dict() for i in solution.identifications()],
         "posterior_pairing": pairing,
         "glr": _pair_dict(solution, solution.glr.values),
         "exclusions": _pair_dict(solution, solution.exclusions.values),

@@ -59,6 +59,7 @@ __all__ = [
     "DVISolution",
     "Family",
     "Identification",
+    "PairingSummary",
     "PairwiseMatrix",
     "RankedAssignment",
     "UndisputedResult",
@@ -522,21 +523,39 @@ class DVISolution:
         """The most likely assignment."""
         return self.assignments[0]
 
-    def identifications(self) -> list[dict[str, object]]:
-        """For each victim of the best assignment who is identified: missing person,
-        family, pairwise LR, GLR and posterior bounds of the pairing."""
-        out: list[dict[str, object]] = []
+    def identifications(self) -> list[PairingSummary]:
+        """The pairings of the best assignment, each with its pairwise LR, GLR and the
+        bracket of its posterior probability."""
+        out: list[PairingSummary] = []
         for v, m in self.best.mapping.items():
             if m == NOBODY:
                 continue
-            out.append({
-                "victim": v, "missing": m, "family": self.problem.family_of[m],
-                "pairwise_lr": _finite(self.pairwise.get(v, m)),
-                "glr": _finite(self.glr.get(v, m)),
-                "posterior": self.pairing_min.get(v, m),
-                "posterior_max": self.pairing_max.get(v, m),
-            })
+            out.append(PairingSummary(
+                victim=v, missing=m, family=self.problem.family_of[m],
+                pairwise_lr=self.pairwise.get(v, m), glr=self.glr.get(v, m),
+                posterior=self.pairing_min.get(v, m),
+                posterior_max=self.pairing_max.get(v, m)))
         return out
+
+
+@dataclass(frozen=True)
+class PairingSummary:
+    """One pairing ``victim = missing`` with its evidence (:meth:`DVISolution.identifications`).
+    """
+
+    victim: str
+    missing: str
+    family: str
+    pairwise_lr: float
+    glr: float
+    posterior: float
+    posterior_max: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready (non-finite numbers as ``None``)."""
+        return {"victim": self.victim, "missing": self.missing, "family": self.family,
+                "pairwise_lr": _finite(self.pairwise_lr), "glr": _finite(self.glr),
+                "posterior": self.posterior, "posterior_max": self.posterior_max}
 
 
 def solve_dvi(
@@ -927,29 +946,36 @@ def direct_match_lr(problem: DVIProblem, a: str, b: str) -> float:
         if max(ga) < 0 or max(gb) < 0:
             continue
         p = marker.frequencies
-        same = 0.0
-        pa = 0.0
-        pb = 0.0
-        for i in range(len(p)):
-            for j in range(i, len(p)):
-                prob = p[i] * p[j] * (1.0 if i == j else 2.0)
-                in_a = _consistent(ga, i, j)
-                in_b = _consistent(gb, i, j)
-                pa += prob * in_a
-                pb += prob * in_b
-                same += prob * (in_a and in_b)
+        if min(ga) >= 0 and min(gb) >= 0:
+            # Both fully typed: the same person only if the genotypes are equal.
+            if sorted(ga) != sorted(gb):
+                return 0.0
+            x, y = ga
+            log_lr -= math.log(p[x] * p[y] * (1.0 if x == y else 2.0))
+            continue
+        # A half-typed genotype is the event "this allele is one of the two": sum the
+        # ordered genotypes (i, j), probability p_i p_j, consistent with both observations.
+        outer = np.outer(p, p)
+        in_a, in_b = _event(ga, p.size), _event(gb, p.size)
+        same = float((outer * (in_a & in_b)).sum())
         if same == 0.0:
             return 0.0
-        log_lr += math.log(same) - math.log(pa) - math.log(pb)
+        log_lr += math.log(same) - math.log(float((outer * in_a).sum())) - math.log(
+            float((outer * in_b).sum()))
     return math.exp(log_lr)
 
 
-def _consistent(g: tuple[int, int], i: int, j: int) -> bool:
+def _event(g: tuple[int, int], n: int) -> NDArray[np.bool_]:
+    """Ordered genotypes (i, j) consistent with the observation ``g``."""
+    out = np.zeros((n, n), dtype=bool)
     a, b = g
     if a >= 0 and b >= 0:
-        return sorted((a, b)) == [i, j]
-    known = a if a >= 0 else b
-    return known in (i, j)
+        out[a, b] = out[b, a] = True
+    else:
+        known = a if a >= 0 else b
+        out[known, :] = True
+        out[:, known] = True
+    return out
 
 
 @dataclass(frozen=True, eq=False)
