@@ -385,13 +385,17 @@ def exclusion_matrix(problem: DVIProblem) -> PairwiseMatrix:
     Counted with every mutation model removed, as forrel's ``findExclusions`` does; NaN
     marks a sex-incompatible pair.
     """
-    compiled = _compile(problem, "none", possible=False)
-    n_v = len(problem.victims)
-    out = np.full((n_v, len(compiled.slot_family)), math.nan)
+    return _exclusions(_compile(problem, "none", possible=False))
+
+
+def _exclusions(compiled: _Compiled) -> PairwiseMatrix:
+    problem = compiled.problem
+    out = np.full(compiled.allowed.shape, math.nan)
     for s, (f, col) in enumerate(zip(compiled.slot_family, compiled.slot_column,
                                      strict=True)):
         fam = compiled.families[f]
-        one = dataclasses.replace(fam, slot_persons=(fam.slot_persons[col],))
+        one = dataclasses.replace(fam, slot_persons=(fam.slot_persons[col],),
+                                  markers=tuple(_no_mutation(m) for m in fam.markers))
         counts = _dvi_family.exclusion_counts(one, compiled.victims)
         allowed = compiled.allowed[:, s]
         out[allowed, s] = counts[allowed]
@@ -517,6 +521,7 @@ class DVISolution:
     expansions: int
     tables: int
     provenance: Provenance
+    timings: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def best(self) -> RankedAssignment:
@@ -601,8 +606,12 @@ def solve_dvi(
         raise CaseError(f"{n_assignments} assignments are too many to list (at most "
                         f"{max_listed}); leave out --all to rank the best ones with bounds",
                         field="enumerate_all", value=n_assignments)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
     options = _family_tables(compiled, max_family_tables)
     tables = sum(o.tables for o in options)
+    timings["family_tables"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     slots_of = [np.flatnonzero(np.asarray(compiled.slot_family) == f)
                 for f in range(len(options))]
     search = _dvi_search.JointSearch(
@@ -630,6 +639,7 @@ def solve_dvi(
         lo_raw, hi_raw, ref = search.marginals(result)
         lower_m = lo_raw * math.exp(ref - log_hi)
         upper_m = np.minimum(hi_raw * math.exp(ref - log_lo), 1.0)
+    timings["search"] = time.perf_counter() - clock
     assignments = tuple(
         RankedAssignment(mapping=mapping, loglik=loglik0 + lw, log10_lr=lw / _LN10,
                          posterior=_ratio(lw, log_hi), posterior_max=_ratio(lw, log_lo))
@@ -642,11 +652,17 @@ def solve_dvi(
         pairwise_values = np.exp(pairwise_log)
     pairing_min = np.where(nan_mask, math.nan, lower_m)
     pairing_max = np.where(nan_mask, math.nan, upper_m)
-    glr_values = (_glr(compiled, options, search, ranked, complete, enumerate_all)
-                  if glr else np.full(compiled.allowed.shape, math.nan))
-    exclusions = exclusion_matrix(problem)
-    undisputed = find_undisputed(problem, threshold=undisputed_threshold,
-                                 mutation=mutation).identifications
+    clock = time.perf_counter()
+    glr_values = (_glr(compiled, options, ranked) if glr
+                  else np.full(compiled.allowed.shape, math.nan))
+    timings["glr"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    exclusions = _exclusions(compiled)
+    with np.errstate(over="ignore"):
+        first = PairwiseMatrix(victims, missing, np.exp(pairwise_log))
+    undisputed = _find_undisputed(problem, float(undisputed_threshold), False, mutation,
+                                  first).identifications
+    timings["exclusions_undisputed"] = time.perf_counter() - clock
     params = {"top": top, "enumerate_all": enumerate_all, "tolerance": tolerance,
               "max_expansions": max_expansions, "mutation": mutation,
               "undisputed_threshold": undisputed_threshold}
@@ -661,7 +677,8 @@ def solve_dvi(
         glr=PairwiseMatrix(victims, missing, glr_values),
         exclusions=exclusions, undisputed=undisputed, expansions=expansions, tables=tables,
         provenance=make_provenance("solve_dvi", params,
-                                   elapsed_seconds=time.perf_counter() - started))
+                                   elapsed_seconds=time.perf_counter() - started),
+        timings=timings)
 
 
 def _ratio(log_num: float, log_den: float) -> float:
@@ -788,8 +805,7 @@ def _table_marginals(table: Sequence[tuple[Mapping[str, str], float]], compiled:
 
 
 def _glr(compiled: _Compiled, options: Sequence[_dvi_family.FamilyOptions],
-         search: _dvi_search.JointSearch, ranked: Sequence[tuple[Mapping[str, str], float]],
-         complete: bool, exhaustive: bool) -> NDArray[np.float64]:
+         ranked: Sequence[tuple[Mapping[str, str], float]]) -> NDArray[np.float64]:
     """GLR of every allowed pair: best with ``V = M`` over best with ``V ≠ M``.
 
     Read from the exactly ranked assignments where they contain both; otherwise one
@@ -888,13 +904,20 @@ def find_undisputed(problem: DVIProblem, *, threshold: float = 1e4, strict: bool
     if not (isinstance(threshold, float | int) and threshold > 1):
         raise CaseError("threshold must be a number larger than 1", field="threshold",
                         value=threshold)
+    return _find_undisputed(problem, float(threshold), strict, mutation, None)
+
+
+def _find_undisputed(problem: DVIProblem, threshold: float, strict: bool,
+                     mutation: MutationChoice, first: PairwiseMatrix | None
+                     ) -> UndisputedResult:
     found: list[Identification] = []
     current: DVIProblem | None = problem
     step = 0
     while current is not None and current.victims and current.missing_ids:
         step += 1
-        matrix = pairwise_lr(current, mutation=mutation)
-        entries = _undisputed_entries(matrix.values, float(threshold), strict)
+        matrix = first if step == 1 and first is not None else pairwise_lr(
+            current, mutation=mutation)
+        entries = _undisputed_entries(matrix.values, threshold, strict)
         if not entries:
             break
         moves = {matrix.victims[r]: matrix.missing[c] for r, c in entries}
