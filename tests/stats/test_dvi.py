@@ -207,7 +207,9 @@ class TestDVIBruteForce:
         finite = sorted((ll for _, ll in reference if ll > -math.inf), reverse=True)
         total = math.fsum(math.exp(ll - null) for ll in finite)
 
-        solution = solve_dvi(problem, top=5, tolerance=0.0, max_expansions=expansions)
+        solution = solve_dvi(problem, top=5, tolerance=0.0, max_expansions=expansions,
+                             glr_floor=0.0)
+        bounded = solve_dvi(problem, top=1, glr_floor=0.5)
         listed = [a.loglik for a in solution.assignments]
 
         # Whatever the budget, what is listed is the exact head of the ranking.
@@ -231,6 +233,13 @@ class TestDVIBruteForce:
                 num, den = max(with_m), max(without)
                 expected = 0.0 if num == -math.inf else math.exp(num - den)
                 assert solution.glr.get(v, m) == pytest.approx(expected, rel=1e-9)
+                assert solution.glr_max.get(v, m) == pytest.approx(expected, rel=1e-9)
+                # With a floor, a GLR is exact or proven below its bound (< floor).
+                if math.isnan(bounded.glr.get(v, m)):
+                    assert expected <= bounded.glr_max.get(v, m) * (1 + 1e-9)
+                    assert bounded.glr_max.get(v, m) < 0.5
+                else:
+                    assert bounded.glr.get(v, m) == pytest.approx(expected, rel=1e-9)
 
     @settings(max_examples=40, deadline=None)
     @given(dvi_problems(mutation=False))

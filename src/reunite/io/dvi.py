@@ -407,11 +407,13 @@ def _num(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-def _pair_dict(solution: DVISolution, values: np.ndarray[Any, Any]
-               ) -> dict[str, dict[str, float | None]]:
+def _pair_dict(solution: DVISolution, values: np.ndarray[Any, Any], *,
+               skip_nan: bool = False) -> dict[str, dict[str, float | None]]:
+    """``{victim: {missing: value}}`` over allowed pairs (``skip_nan``: only entries set)."""
     p = solution.problem
     return {v: {m: _num(float(values[i, j])) for j, m in enumerate(p.missing_ids)
-                if not math.isnan(solution.pairwise.values[i, j])}
+                if not math.isnan(solution.pairwise.values[i, j])
+                and not (skip_nan and math.isnan(values[i, j]))}
             for i, v in enumerate(p.victim_ids)}
 
 
@@ -425,7 +427,9 @@ def solution_json(solution: DVISolution, *, commingling: Mapping[str, Any] | Non
     ``unlisted_posterior_max`` (a bound on the posterior mass of the assignments not
     listed), ``posterior_max`` (with ``posterior`` the bracket of an assignment's posterior;
     equal when complete), ``log10_total_lr`` (the bracket of ``log10 Σ LR``), and per pair
-    ``posterior_pairing`` ``[min, max]``, ``glr``, ``exclusions``; then ``undisputed``,
+    ``posterior_pairing`` ``[min, max]``, ``glr`` (exact) and ``glr_max`` (a proven upper
+    bound, for pairs whose GLR was not computed because it is below the floor),
+    ``exclusions``; then ``undisputed``,
     ``identifications`` (the best assignment's) and provenance. Non-finite numbers
     (``loglik`` of an impossible assignment) are ``null``; the pairwise LR of a
     sex-incompatible pair is ``null`` as the spec says.
@@ -451,7 +455,10 @@ def solution_json(solution: DVISolution, *, commingling: Mapping[str, Any] | Non
         "log10_total_lr": [solution.log10_total_lr_min, solution.log10_total_lr_max],
         "identifications": [i.to_dict() for i in solution.identifications()],
         "posterior_pairing": pairing,
-        "glr": _pair_dict(solution, solution.glr.values),
+        "glr": _pair_dict(solution, solution.glr.values, skip_nan=True),
+        "glr_max": {v: row for v, row in _pair_dict(
+            solution, np.where(np.isnan(solution.glr.values), solution.glr_max.values,
+                               np.nan), skip_nan=True).items() if row},
         "exclusions": _pair_dict(solution, solution.exclusions.values),
         "undisputed": [u.to_dict() for u in solution.undisputed],
         "families": {f.id: list(f.missing) for f in p.families},

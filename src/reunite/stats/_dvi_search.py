@@ -154,15 +154,35 @@ class JointSearch:
         self.families = [built[j] for j in self.order]
         self.F = len(self.families)
         self._counter = itertools.count()
+        self.masks: list[BoolArray | None] = [None] * self.F
+        self._no_occupancy = np.zeros(0)
+
+    def restrict(self, masks: Sequence[BoolArray | None]) -> None:
+        """Allow only some options: ``masks[j]`` is a bool array over family ``j``'s
+        options in the caller's numbering (``None``: all). Used for constrained maxima."""
+        self.masks = [None if masks[caller] is None else
+                      np.asarray(masks[caller], dtype=bool)[fam.origin]
+                      for caller, fam in zip(self.order, self.families, strict=True)]
 
     # --- aggregates --------------------------------------------------------------------
 
-    def _stats(self, j: int, free_pad: BoolArray, start: int) -> _Stats | None:
+    def _ok(self, j: int, free_pad: BoolArray, start: int) -> BoolArray:
         fam = self.families[j]
-        padded = fam.padded[start:]
-        ok = free_pad[padded].all(axis=1)
+        ok: BoolArray = np.asarray(free_pad[fam.padded[start:]].all(axis=1), dtype=bool)
+        mask = self.masks[j]
+        return ok if mask is None else ok & mask[start:]
+
+    def _stats(self, j: int, free_pad: BoolArray, start: int, bounds: bool = True
+               ) -> _Stats | None:
+        fam = self.families[j]
+        if not bounds:
+            best = self._first_feasible(j, free_pad, start)
+            return None if best < 0 else _Stats(math.nan, float(fam.logw[best]),
+                                                self._no_occupancy)
+        ok = self._ok(j, free_pad, start)
         if not ok.any():
             return None
+        padded = fam.padded[start:]
         logw = fam.logw[start:][ok]
         top = float(logw.max())
         e = np.exp(logw - top)
@@ -171,7 +191,27 @@ class JointSearch:
                           minlength=self.n + 1)[: self.n] / z
         return _Stats(top + math.log(z), top, occ)
 
-    def _undecided(self, depth: int, free_pad: BoolArray
+    def _first_feasible(self, j: int, free_pad: BoolArray, start: int) -> int:
+        """Index of the first option at or after ``start`` inside ``free`` (−1: none);
+        options are sorted, so this is the best one. Scanned in growing chunks."""
+        fam = self.families[j]
+        mask = self.masks[j]
+        size = 16
+        pos = start
+        total = fam.padded.shape[0]
+        while pos < total:
+            stop = min(total, pos + size)
+            ok = free_pad[fam.padded[pos:stop]].all(axis=1)
+            if mask is not None:
+                ok &= mask[pos:stop]
+            hits = np.flatnonzero(ok)
+            if hits.size:
+                return pos + int(hits[0])
+            pos = stop
+            size *= 4
+        return -1
+
+    def _undecided(self, depth: int, free_pad: BoolArray, bounds: bool = True
                    ) -> tuple[float, float, FloatArray, FloatArray]:
         """Σ log Z, Σ log max, Σ q and Σ q² over families after ``depth``."""
         log_z = 0.0
@@ -179,18 +219,22 @@ class JointSearch:
         q_sum = np.zeros(self.n)
         q_sq = np.zeros(self.n)
         for j in range(depth + 1, self.F):
-            st = self._stats(j, free_pad, 0)
-            assert st is not None  # the empty option is always feasible
+            st = self._stats(j, free_pad, 0, bounds)
+            if st is None:
+                return -math.inf, -math.inf, q_sum, q_sq
             log_z += st.log_z
             log_best += st.log_best
-            q_sum += st.occupancy
-            q_sq += st.occupancy ** 2
+            if bounds:
+                q_sum += st.occupancy
+                q_sq += st.occupancy ** 2
         return log_z, log_best, q_sum, q_sq
 
     def _finish(self, el: Element, range_stats: _Stats,
                 und: tuple[float, float, FloatArray, FloatArray], bounds: bool) -> Element:
         log_z, log_best, q_sum, q_sq = und
         el.log_max = el.prefix + range_stats.log_best + log_best
+        if el.log_max == -math.inf:
+            return el
         if bounds:
             el.log_upper = el.prefix + range_stats.log_z + log_z
             qs = q_sum + range_stats.occupancy
@@ -214,21 +258,21 @@ class JointSearch:
         if self.F == 0:
             return self._make_leaf(0.0, None, free)
         pad = self._pad(free)
-        st = self._stats(0, pad, 0)
-        assert st is not None
-        return self._finish(Element(0, 0, free, 0.0, None), st, self._undecided(0, pad),
-                            bounds)
+        st = self._stats(0, pad, 0, bounds)
+        if st is None:
+            return None
+        el = self._finish(Element(0, 0, free, 0.0, None), st,
+                          self._undecided(0, pad, bounds), bounds)
+        return el if el.log_max > -math.inf else None
 
     def expand(self, el: Element, bounds: bool = True) -> list[Element]:
         """Split ``el`` into its child and its continuation (those that are not empty)."""
         d = el.depth
         fam = self.families[d]
         pad = self._pad(el.free)
-        ok = pad[fam.padded[el.start:]].all(axis=1)
-        hits = np.flatnonzero(ok)
-        if hits.size == 0:
+        q = self._first_feasible(d, pad, el.start)
+        if q < 0:
             return []
-        q = el.start + int(hits[0])
         out: list[Element] = []
         used = fam.victims[q]
         free_child = el.free.copy()
@@ -239,15 +283,16 @@ class JointSearch:
             out.append(self._make_leaf(prefix_child, chain_child, free_child))
         else:
             pad_child = self._pad(free_child)
-            st = self._stats(d + 1, pad_child, 0)
-            assert st is not None
-            child = Element(d + 1, 0, free_child, prefix_child, chain_child)
-            out.append(self._finish(child, st, self._undecided(d + 1, pad_child), bounds))
-        rest = self._stats(d, pad, q + 1)
+            st = self._stats(d + 1, pad_child, 0, bounds)
+            if st is not None:
+                child = Element(d + 1, 0, free_child, prefix_child, chain_child)
+                out.append(self._finish(child, st, self._undecided(d + 1, pad_child, bounds),
+                                        bounds))
+        rest = self._stats(d, pad, q + 1, bounds)
         if rest is not None:
             cont = Element(d, q + 1, el.free, el.prefix, el.chain)
-            out.append(self._finish(cont, rest, self._undecided(d, pad), bounds))
-        return out
+            out.append(self._finish(cont, rest, self._undecided(d, pad, bounds), bounds))
+        return [e for e in out if e.log_max > -math.inf]
 
     # --- the two phases ----------------------------------------------------------------
 

@@ -500,8 +500,10 @@ class DVISolution:
     null likelihood, so every posterior is bracketed; ``complete`` when both are equal
     (every assignment accounted for exactly). ``unlisted_posterior_max`` bounds the
     posterior mass of the assignments not listed. ``pairing_min``/``pairing_max`` bracket
-    the posterior probability of each identification victim = missing person, and
-    ``glr`` holds the GLR of each allowed pair (NaN when not allowed).
+    the posterior probability of each identification victim = missing person;
+    ``glr`` holds the exact GLR of each allowed pair and ``glr_max`` an upper bound (equal
+    where exact; pairs proven below the floor of :func:`solve_dvi` have only the bound;
+    NaN when not allowed).
     """
 
     problem: DVIProblem
@@ -516,6 +518,7 @@ class DVISolution:
     pairing_min: PairwiseMatrix
     pairing_max: PairwiseMatrix
     glr: PairwiseMatrix
+    glr_max: PairwiseMatrix
     exclusions: PairwiseMatrix
     undisputed: tuple[Identification, ...]
     expansions: int
@@ -572,6 +575,7 @@ def solve_dvi(
     max_expansions: int = 200_000,
     mutation: MutationChoice = "all",
     glr: bool = True,
+    glr_floor: float = 1e-6,
     undisputed_threshold: float = 1e4,
     max_family_tables: int = DEFAULT_MAX_FAMILY_TABLES,
     max_listed: int = 1_000_000,
@@ -586,7 +590,8 @@ def solve_dvi(
     tolerance : stop refining once ``(Z_max − Z_min) ≤ tolerance · Z_min`` for the total
         weight ``Z``; ``max_expansions`` caps the search (the bounds stay valid).
     mutation : where mutation is modelled (:data:`MUTATION_CHOICES`).
-    glr : compute the GLR of every allowed pair.
+    glr : compute the GLR of every allowed pair (exactly where it may reach ``glr_floor``;
+        below, a proven upper bound; ``glr_floor = 0`` makes every one exact).
     undisputed_threshold : the threshold ``T`` of the undisputed identifications reported.
     max_family_tables : refuse a family whose exact option table needs more genotype
         tables than this (raises :class:`CaseError` naming the family).
@@ -653,8 +658,8 @@ def solve_dvi(
     pairing_min = np.where(nan_mask, math.nan, lower_m)
     pairing_max = np.where(nan_mask, math.nan, upper_m)
     clock = time.perf_counter()
-    glr_values = (_glr(compiled, options, ranked) if glr
-                  else np.full(compiled.allowed.shape, math.nan))
+    glr_values, glr_upper = (_glr(compiled, options, search, ranked, glr_floor) if glr
+                             else (np.full(compiled.allowed.shape, math.nan),) * 2)
     timings["glr"] = time.perf_counter() - clock
     clock = time.perf_counter()
     exclusions = _exclusions(compiled)
@@ -675,6 +680,7 @@ def solve_dvi(
         pairing_min=PairwiseMatrix(victims, missing, pairing_min),
         pairing_max=PairwiseMatrix(victims, missing, pairing_max),
         glr=PairwiseMatrix(victims, missing, glr_values),
+        glr_max=PairwiseMatrix(victims, missing, glr_upper),
         exclusions=exclusions, undisputed=undisputed, expansions=expansions, tables=tables,
         provenance=make_provenance("solve_dvi", params,
                                    elapsed_seconds=time.perf_counter() - started),
@@ -805,67 +811,116 @@ def _table_marginals(table: Sequence[tuple[Mapping[str, str], float]], compiled:
 
 
 def _glr(compiled: _Compiled, options: Sequence[_dvi_family.FamilyOptions],
-         ranked: Sequence[tuple[Mapping[str, str], float]]) -> NDArray[np.float64]:
+         search: _dvi_search.JointSearch, ranked: Sequence[tuple[Mapping[str, str], float]],
+         floor: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """GLR of every allowed pair: best with ``V = M`` over best with ``V ≠ M``.
 
-    Read from the exactly ranked assignments where they contain both; otherwise one
-    constrained best-first search (exact) supplies the missing maximum.
+    Returns ``(exact, upper)``. Both maxima are read from the exactly ranked assignments
+    where these contain them; otherwise a constrained best-first search (exact) supplies
+    the missing one. For a pair outside the best assignment the denominator is the best
+    assignment and the GLR is at most 1; when a relaxation (families maximised
+    independently, the victim used nowhere else) proves it below ``floor``, the pair gets
+    that bound in ``upper`` and NaN in ``exact`` instead of a search.
     """
     victims = compiled.problem.victim_ids
     missing = compiled.problem.missing_ids
     n_v, n_s = compiled.allowed.shape
-    out = np.full((n_v, n_s), math.nan)
-    with_pair: dict[tuple[int, int], float] = {}
-    without_pair: dict[tuple[int, int], float] = {}
+    exact = np.full((n_v, n_s), math.nan)
+    upper = np.full((n_v, n_s), math.nan)
+    finite = [(m, lw) for m, lw in ranked if lw > -math.inf]
+    if not finite:  # the search budget ended before ranking any: find the best one
+        top = search.best()
+        if top is None:
+            return exact, upper
+        finite = [(_mapping_from_choices(compiled, options, top[0]), top[1])]
     vi = {v: i for i, v in enumerate(victims)}
     mi = {m: i for i, m in enumerate(missing)}
-    finite_ranked = [(m, lw) for m, lw in ranked if lw > -math.inf]
-    all_pairs = [(v, s) for v in range(n_v) for s in range(n_s) if compiled.allowed[v, s]]
-    for mapping, lw in finite_ranked:
-        placed = {(vi[v], mi[m]) for v, m in mapping.items() if m != NOBODY}
-        for pair in all_pairs:
+    with_pair: dict[tuple[int, int], float] = {}
+    without_pair: dict[tuple[int, int], float] = {}
+    pairs = [(v, s) for v in range(n_v) for s in range(n_s) if compiled.allowed[v, s]]
+    placed_sets = [{(vi[v], mi[m]) for v, m in mapping.items() if m != NOBODY}
+                   for mapping, _ in finite]
+    for pair in pairs:
+        for placed, (_, lw) in zip(placed_sets, finite, strict=True):
             if pair in placed:
                 with_pair.setdefault(pair, lw)
             else:
                 without_pair.setdefault(pair, lw)
-    for v, s in all_pairs:
+            if pair in with_pair and pair in without_pair:
+                break
+    best_log = finite[0][1]
+    bound = _relaxed_pair_max(compiled, options)
+    for v, s in pairs:
         num = with_pair.get((v, s))
         den = without_pair.get((v, s))
+        if num is None and bound[v, s] == -math.inf:
+            exact[v, s] = upper[v, s] = 0.0
+            continue
+        below = floor > 0 and bound[v, s] - best_log < math.log(floor)
+        if num is None and below:
+            upper[v, s] = math.exp(bound[v, s] - best_log)
+            continue
         if num is None:
-            num = _constrained_best(compiled, options, v, s, forced=True)
+            num = _constrained_best(compiled, options, search, v, s, forced=True)
         if den is None:
-            den = _constrained_best(compiled, options, v, s, forced=False)
+            den = _constrained_best(compiled, options, search, v, s, forced=False)
         if num == -math.inf:
-            out[v, s] = 0.0
+            value = 0.0
         elif den == -math.inf:
-            out[v, s] = math.inf
+            value = math.inf
         else:
             with np.errstate(over="ignore"):
-                out[v, s] = float(np.exp(num - den))
+                value = float(np.exp(num - den))
+        exact[v, s] = upper[v, s] = value
+    return exact, upper
+
+
+def _relaxed_pair_max(compiled: _Compiled, options: Sequence[_dvi_family.FamilyOptions]
+                      ) -> NDArray[np.float64]:
+    """Upper bound on log max weight of assignments with victim v at slot s: the best
+    option of s's family holding v at s, times the best option of every other family that
+    does not use v (the families' mutual disjointness dropped)."""
+    n_v, n_s = compiled.allowed.shape
+    a = np.full((n_v, n_s), -math.inf)
+    without = np.zeros((n_v, len(options)))
+    for f, opts in enumerate(options):
+        cols = [s for s in range(n_s) if compiled.slot_family[s] == f]
+        for col, s in enumerate(cols):
+            rows = opts.victims[:, col] >= 0
+            np.maximum.at(a[:, s], opts.victims[rows, col], opts.logw[rows])
+        top = int(np.argmax(opts.logw))
+        without[:, f] = opts.logw[top]
+        for v in opts.victims[top][opts.victims[top] >= 0].tolist():
+            keep = ~(opts.victims == v).any(axis=1)
+            without[v, f] = float(opts.logw[keep].max())
+    total = without.sum(axis=1)
+    out = np.full((n_v, n_s), -math.inf)
+    for s in range(n_s):
+        f = compiled.slot_family[s]
+        out[:, s] = a[:, s] + total - without[:, f]
     return out
 
 
 def _constrained_best(compiled: _Compiled, options: Sequence[_dvi_family.FamilyOptions],
-                      v: int, s: int, *, forced: bool) -> float:
+                      search: _dvi_search.JointSearch, v: int, s: int, *, forced: bool
+                      ) -> float:
     """Best log LR over assignments with victim ``v`` at slot ``s`` (or, not forced, not
     at ``s``); ``-inf`` when there is none of positive weight."""
     f_s = compiled.slot_family[s]
     col_s = compiled.slot_column[s]
-    fams = []
+    masks: list[NDArray[np.bool_] | None] = []
     for f, opts in enumerate(options):
         rows = opts.victims
         if f == f_s:
             at = rows[:, col_s] == v
-            keep = at if forced else ~at
+            masks.append(at if forced else ~at)
         else:
-            keep = ~(rows == v).any(axis=1) if forced else np.ones(len(rows), dtype=bool)
-        idx = np.flatnonzero(keep)
-        if idx.size == 0:
-            return -math.inf
-        slots = np.flatnonzero(np.asarray(compiled.slot_family) == f)
-        fams.append((rows[idx], opts.logw[idx], slots))
-    best = _dvi_search.JointSearch(fams, len(compiled.problem.victims),
-                                   len(compiled.slot_family)).best()
+            masks.append(~(rows == v).any(axis=1) if forced else None)
+    search.restrict(masks)
+    try:
+        best = search.best()
+    finally:
+        search.restrict([None] * len(options))
     return -math.inf if best is None else best[1]
 
 
