@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from reference.brute_force_dvi import all_logliks, assignments
 from reunite.errors import CaseError
 from reunite.genetics.pedigree import Pedigree, Person, nuclear_family
+from reunite.stats import _dvi_family, dvi
 from reunite.stats.dvi import (
     DVIProblem,
     Family,
@@ -148,6 +149,17 @@ class TestDVIExamples:
                 expected = 0.0 if num == -math.inf else math.exp(num - den)
                 assert solution.glr.get(v, m) == pytest.approx(expected, rel=1e-9)
 
+    def test_example2__fix_undisputed_all_decided(self) -> None:
+        solution = solve_dvi(example2(), fix_undisputed=True, undisputed_threshold=2)
+        table = solve_dvi(example2(), enumerate_all=True)
+
+        assert [(i.victim, i.missing) for i in solution.fixed] == [
+            ("V2", "M2"), ("V3", "M3"), ("V1", "M1")]
+        assert len(solution.assignments) == 1
+        assert solution.best.mapping == table.best.mapping
+        assert solution.best.loglik == pytest.approx(table.best.loglik, rel=1e-12)
+        assert solution.best.posterior == 1.0
+
     def test_trio__closed_form_lrs(self) -> None:
         # dvir test-synthetic.R: V = 1/1 between 1/2 parents: LR = (1/4) / p² = 25.
         match = pairwise_lr(trio(("1", "1"), (("1", "2"), ("1", "2"))))
@@ -240,6 +252,52 @@ class TestDVIBruteForce:
                     assert bounded.glr_max.get(v, m) < 0.5
                 else:
                     assert bounded.glr.get(v, m) == pytest.approx(expected, rel=1e-9)
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(dvi_problems(max_victims=3))
+    def test_family_tables__chain_equals_direct_likelihoods(self, problem: DVIProblem
+                                                            ) -> None:
+        try:
+            compiled = dvi._compile(problem, "all")
+        except CaseError:
+            assume(False)
+            raise
+        for f, fam in enumerate(compiled.families):
+            allowed = compiled.family_allowed(f)
+            chain = _dvi_family.family_options(fam, compiled.victims, allowed)
+            direct = _dvi_family.family_options_direct(fam, compiled.victims, allowed)
+            a = dict(zip(map(tuple, chain.victims.tolist()), chain.logw.tolist(),
+                         strict=True))
+            b = dict(zip(map(tuple, direct.victims.tolist()), direct.logw.tolist(),
+                         strict=True))
+
+            assert a.keys() == b.keys()
+            for key, value in a.items():
+                assert b[key] == pytest.approx(value, rel=1e-9, abs=1e-12)
+            assert len(a) <= _dvi_family.count_options(allowed)
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(dvi_problems(max_victims=3))
+    def test_fix_undisputed__same_likelihoods_conditional_posteriors(
+        self, problem: DVIProblem
+    ) -> None:
+        reference = {_key(a): ll for a, ll in all_logliks(problem)}
+        assume(reference[_key(dict.fromkeys(problem.victim_ids, "*"))] > -math.inf)
+
+        fixed = solve_dvi(problem, fix_undisputed=True, undisputed_threshold=2.0)
+
+        pairs = {(i.victim, i.missing) for i in fixed.fixed}
+        for a in fixed.assignments:
+            assert pairs <= set(a.mapping.items())
+            assert a.loglik == pytest.approx(reference[_key(dict(a.mapping))], rel=1e-9)
+        mass = math.fsum(math.exp(ll - fixed.loglik_null) for key, ll in reference.items()
+                         if ll > -math.inf and pairs <= set(key))
+        assert sum(a.posterior for a in fixed.assignments[:1]) <= 1.0
+        best = fixed.assignments[0]
+        assert best.posterior == pytest.approx(
+            math.exp(best.loglik - fixed.loglik_null) / mass, rel=1e-6)
 
     @settings(max_examples=40, deadline=None)
     @given(dvi_problems(mutation=False))

@@ -64,6 +64,10 @@ def solve(
     merge_remains: Annotated[bool, typer.Option(
         "--merge-remains", help="Merge remains that are the same person before solving.")
     ] = False,
+    fix_undisputed: Annotated[bool, typer.Option(
+        "--fix-undisputed", help="Fix undisputed identifications first and solve the rest "
+                                 "(as dvir's jointDVI; numbers are conditional on them).")
+    ] = False,
     indent: Annotated[int | None, typer.Option(help="Indent the JSON output.")] = None,
 ) -> None:
     """Joint identification: ranked assignments, posteriors, pairwise LRs and GLRs.
@@ -88,7 +92,8 @@ def solve(
         problem = merge_commingled(problem, groups)
     solution = solve_dvi(problem, top=top, enumerate_all=list_all, tolerance=tolerance,
                          max_expansions=max_expansions, mutation=mutation.value,
-                         undisputed_threshold=undisputed_threshold)
+                         undisputed_threshold=undisputed_threshold,
+                         fix_undisputed=fix_undisputed)
     mixing = {**commingling.to_dict(), "merged": merged}
     if as_json:
         typer.echo(json.dumps(solution_json(solution, commingling=mixing), indent=indent,
@@ -128,6 +133,9 @@ def _print(solution: DVISolution, mixing: dict[str, object]) -> None:
         table.add_row(str(rank), ids, f"{a.loglik:.4f}" if math.isfinite(a.loglik) else "-∞",
                       f"{a.log10_lr:.3f}" if math.isfinite(a.log10_lr) else "-∞", post)
     out.print(table)
+    if solution.fixed:
+        out.print("Conditional on the undisputed identifications fixed first: "
+                  + ", ".join(f"{u.victim}={u.missing}" for u in solution.fixed))
     if solution.complete:
         out.print("Exact: the posteriors account for every assignment.")
     else:

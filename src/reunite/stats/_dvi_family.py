@@ -21,9 +21,13 @@ victims sharing a genotype at a marker share a table. Every option of positive w
 returned (exclusions, weight 0, are left out); nothing is pruned or approximated.
 
 The cost grows like ``Π (distinct victim genotypes + 1)`` over all slots but the last, so
-:func:`estimate_tables` bounds it before any work and the caller refuses families beyond a
-budget (exact joint identification inside one family is exponential in its number of
-missing persons).
+:func:`estimate_tables` bounds it before any work. A family with many missing persons and
+few candidate victims has few options but many conditioning tuples; there
+:func:`family_options_direct` computes each option's likelihood outright (one pedigree
+likelihood per option and marker, :func:`reunite.stats.likelihood.batch_log_likelihoods`),
+and :func:`count_options` says which way is cheaper. The caller refuses families beyond a
+budget either way (exact joint identification inside one family is exponential in its
+number of missing persons).
 """
 
 from __future__ import annotations
@@ -304,3 +308,69 @@ def family_options(
     logw_out = np.concatenate(weights)
     return FamilyOptions(victims_out, logw_out, float(per_marker_null.sum()), tables.tables,
                          per_marker_null)
+
+
+def count_options(allowed: NDArray[np.bool_]) -> int:
+    """Number of partial injective maps slots → victims using allowed pairs (exact)."""
+    k = allowed.shape[1]
+    counts: dict[frozenset[int], int] = {frozenset(): 1}
+    for t in range(k):
+        nxt: dict[frozenset[int], int] = {}
+        candidates = np.flatnonzero(allowed[:, t]).tolist()
+        for used, ways in counts.items():
+            nxt[used] = nxt.get(used, 0) + ways
+            for v in candidates:
+                if v not in used:
+                    key = used | {v}
+                    nxt[key] = nxt.get(key, 0) + ways
+        counts = nxt
+        if len(counts) > 2_000_000:
+            return 10**18
+    return sum(counts.values())
+
+
+def family_options_direct(
+    family: FamilyData,
+    victims: VictimData,
+    allowed: NDArray[np.bool_],
+    null: FloatArray | None = None,
+) -> FamilyOptions:
+    """:func:`family_options` by one likelihood per option and marker (same result)."""
+    n_markers = len(family.markers)
+    k = len(family.slot_persons)
+    per_marker_null = family_null(family) if null is None else null
+    rows: list[tuple[int, ...]] = [(-1,) * k]
+    weights: list[float] = [0.0]
+    evaluations = 0
+
+    def walk(t: int, placed: tuple[int, ...]) -> None:
+        nonlocal evaluations
+        if t == k:
+            if all(v < 0 for v in placed):
+                return
+            codes = []
+            hw = 0.0
+            for m in range(n_markers):
+                c = family.ref_codes[m].copy()
+                for slot, v in enumerate(placed):
+                    if v >= 0:
+                        c[family.slot_persons[slot]] = victims.codes[m][v]
+                        hw += float(victims.log_hw[m][victims.inverse[m][v]])
+                codes.append(c)
+            logs = batch_log_likelihoods(family.fidx, family.midx, codes, list(family.markers))
+            evaluations += n_markers
+            logw = float(np.sum(np.asarray(logs) - per_marker_null)) - hw
+            if logw > -math.inf:
+                rows.append(placed)
+                weights.append(logw)
+            return
+        walk(t + 1, (*placed, -1))
+        used = {v for v in placed if v >= 0}
+        for v in np.flatnonzero(allowed[:, t]).tolist():
+            if v not in used:
+                walk(t + 1, (*placed, v))
+
+    walk(0, ())
+    return FamilyOptions(np.array(rows, dtype=np.intp).reshape(-1, k),
+                         np.array(weights, dtype=np.float64), float(per_marker_null.sum()),
+                         evaluations, per_marker_null)

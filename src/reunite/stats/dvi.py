@@ -50,7 +50,7 @@ from reunite.errors import CaseError, Problem
 from reunite.genetics.pedigree import SEXES, Pedigree
 from reunite.provenance import Provenance, make_provenance
 from reunite.stats import _dvi_family, _dvi_search
-from reunite.stats.likelihood import Genotype, KinshipMarker
+from reunite.stats.likelihood import Genotype, KinshipMarker, batch_log_likelihoods
 
 __all__ = [
     "MUTATION_CHOICES",
@@ -525,6 +525,7 @@ class DVISolution:
     tables: int
     provenance: Provenance
     timings: Mapping[str, float] = field(default_factory=dict)
+    fixed: tuple[Identification, ...] = ()
 
     @property
     def best(self) -> RankedAssignment:
@@ -577,6 +578,7 @@ def solve_dvi(
     glr: bool = True,
     glr_floor: float = 1e-6,
     undisputed_threshold: float = 1e4,
+    fix_undisputed: bool = False,
     max_family_tables: int = DEFAULT_MAX_FAMILY_TABLES,
     max_listed: int = 1_000_000,
 ) -> DVISolution:
@@ -593,6 +595,10 @@ def solve_dvi(
     glr : compute the GLR of every allowed pair (exactly where it may reach ``glr_floor``;
         below, a proven upper bound; ``glr_floor = 0`` makes every one exact).
     undisputed_threshold : the threshold ``T`` of the undisputed identifications reported.
+    fix_undisputed : first fix the undisputed identifications (their victims become
+        references of their families) and solve what is left, as dvir's ``jointDVI``
+        does; every number is then conditional on them (``DVISolution.fixed``). For
+        families too large to solve whole.
     max_family_tables : refuse a family whose exact option table needs more genotype
         tables than this (raises :class:`CaseError` naming the family).
     """
@@ -604,6 +610,17 @@ def solve_dvi(
     if not isinstance(enumerate_all, bool) or not isinstance(glr, bool):
         raise CaseError("enumerate_all and glr must be booleans", field="enumerate_all",
                         value=enumerate_all)
+    if not isinstance(fix_undisputed, bool):
+        raise CaseError("fix_undisputed must be a boolean", field="fix_undisputed",
+                        value=fix_undisputed)
+    options_kw = {"top": top, "enumerate_all": enumerate_all, "tolerance": tolerance,
+                  "max_expansions": max_expansions, "mutation": mutation, "glr": glr,
+                  "glr_floor": glr_floor, "undisputed_threshold": undisputed_threshold,
+                  "max_family_tables": max_family_tables, "max_listed": max_listed}
+    if fix_undisputed:
+        found = find_undisputed(problem, threshold=undisputed_threshold, mutation=mutation)
+        if found.identifications:
+            return _solve_fixed(problem, found, options_kw)
     started = time.perf_counter()
     compiled = _compile(problem, mutation)
     n_assignments = _count(compiled.allowed)
@@ -687,6 +704,86 @@ def solve_dvi(
         timings=timings)
 
 
+def _solve_fixed(problem: DVIProblem, found: UndisputedResult,
+                 options_kw: Mapping[str, object]) -> DVISolution:
+    """Solve ``found.reduced`` and express its answer over the whole problem: each
+    assignment also holds the fixed pairs (same data, same joint likelihood), ``log10_lr``
+    is against the whole problem's null, posteriors are conditional on the fixed pairs."""
+    mutation = str(options_kw["mutation"])
+    fixed = {i.victim: i.missing for i in found.identifications}
+    whole = _compile(problem, mutation)
+    loglik0 = whole.loglik_null
+    victims, missing = problem.victim_ids, problem.missing_ids
+    n_v, n_s = len(victims), len(missing)
+    pairwise = pairwise_lr(problem, mutation=mutation)  # type: ignore[arg-type]
+    pair_min = np.where(whole.allowed, 0.0, math.nan)
+    pair_max = pair_min.copy()
+    glr_v = np.full((n_v, n_s), math.nan)
+    glr_m = glr_v.copy()
+    vi = {v: i for i, v in enumerate(victims)}
+    mi = {m: i for i, m in enumerate(missing)}
+    for v, m in fixed.items():
+        pair_min[vi[v], mi[m]] = pair_max[vi[v], mi[m]] = 1.0
+    if found.reduced is None:
+        mapping = dict.fromkeys(victims, NOBODY) | fixed
+        loglik = _assignment_loglik(whole, mapping)
+        assignments = (RankedAssignment(mapping, loglik, (loglik - loglik0) / _LN10, 1.0, 1.0),)
+        return DVISolution(
+            problem, loglik0, 1, assignments, True, 0.0, 0.0, 0.0, pairwise,
+            PairwiseMatrix(victims, missing, pair_min), PairwiseMatrix(victims, missing, pair_max),
+            PairwiseMatrix(victims, missing, glr_v), PairwiseMatrix(victims, missing, glr_m),
+            _exclusions(_compile(problem, "none", possible=False)), found.identifications,
+            0, 0, make_provenance("solve_dvi", {**options_kw, "fix_undisputed": True}),
+            {}, found.identifications)
+    sub = solve_dvi(found.reduced, **options_kw)  # type: ignore[arg-type]
+    rv = {v: vi[v] for v in sub.problem.victim_ids}
+    rm = {m: mi[m] for m in sub.problem.missing_ids}
+    for i, v in enumerate(sub.problem.victim_ids):
+        for j, m in enumerate(sub.problem.missing_ids):
+            pair_min[rv[v], rm[m]] = sub.pairing_min.values[i, j]
+            pair_max[rv[v], rm[m]] = sub.pairing_max.values[i, j]
+            glr_v[rv[v], rm[m]] = sub.glr.values[i, j]
+            glr_m[rv[v], rm[m]] = sub.glr_max.values[i, j]
+    ranked = tuple(
+        RankedAssignment(dict.fromkeys(victims, NOBODY) | dict(a.mapping) | fixed, a.loglik,
+                         (a.loglik - loglik0) / _LN10, a.posterior, a.posterior_max)
+        for a in sub.assignments)
+    return DVISolution(
+        problem=problem, loglik_null=loglik0, n_assignments=sub.n_assignments,
+        assignments=ranked, complete=sub.complete,
+        log10_total_lr_min=sub.log10_total_lr_min, log10_total_lr_max=sub.log10_total_lr_max,
+        unlisted_posterior_max=sub.unlisted_posterior_max, pairwise=pairwise,
+        pairing_min=PairwiseMatrix(victims, missing, pair_min),
+        pairing_max=PairwiseMatrix(victims, missing, pair_max),
+        glr=PairwiseMatrix(victims, missing, glr_v),
+        glr_max=PairwiseMatrix(victims, missing, glr_m),
+        exclusions=_exclusions(_compile(problem, "none", possible=False)),
+        undisputed=found.identifications, expansions=sub.expansions, tables=sub.tables,
+        provenance=make_provenance("solve_dvi", {**options_kw, "fix_undisputed": True},
+                                   elapsed_seconds=sub.provenance.elapsed_seconds),
+        timings=sub.timings, fixed=found.identifications)
+
+
+def _assignment_loglik(compiled: _Compiled, mapping: Mapping[str, str]) -> float:
+    """Joint log-likelihood of one assignment, straight from its definition."""
+    victims = compiled.problem.victim_ids
+    placed = {m: victims.index(v) for v, m in mapping.items() if m != NOBODY}
+    total = sum(float(compiled.victim_loglik[i]) for i, v in enumerate(victims)
+                if mapping[v] == NOBODY)
+    for f, fam in enumerate(compiled.families):
+        family = compiled.problem.families[f]
+        codes = []
+        for m in range(len(fam.markers)):
+            c = fam.ref_codes[m].copy()
+            for col, mp in enumerate(family.missing):
+                if mp in placed:
+                    c[fam.slot_persons[col]] = compiled.victims.codes[m][placed[mp]]
+            codes.append(c)
+        logs = batch_log_likelihoods(fam.fidx, fam.midx, codes, list(fam.markers))
+        total += math.fsum(logs)
+    return total
+
+
 def _ratio(log_num: float, log_den: float) -> float:
     if log_num == -math.inf or log_den == -math.inf:
         return 0.0
@@ -694,20 +791,27 @@ def _ratio(log_num: float, log_den: float) -> float:
 
 
 def _family_tables(compiled: _Compiled, budget: int) -> list[_dvi_family.FamilyOptions]:
+    """Every family's option table, by the chain of genotype tables or, when a family has
+    few options but many conditioning tuples, one likelihood per option and marker."""
     out = []
+    n_markers = len(compiled.problem.markers)
     for f, fam in enumerate(compiled.families):
         allowed = compiled.family_allowed(f)
-        need = _dvi_family.estimate_tables(compiled.victims, allowed)
+        chain = _dvi_family.estimate_tables(compiled.victims, allowed)
+        direct = (_dvi_family.count_options(allowed) * n_markers
+                  if allowed.shape[1] > 1 and chain > 1000 else chain + 1)
+        need = min(chain, direct)
         if need > budget:
             family = compiled.problem.families[f]
             raise CaseError(
                 f"family {family.id!r} has {len(family.missing)} missing persons and "
                 f"{int(allowed.any(axis=1).sum())} candidate victims: its exact joint table "
-                f"needs up to {need} genotype tables (limit {budget}); fix undisputed "
-                "identifications first or raise the limit", field="families",
+                f"needs about {need} genotype tables or likelihoods (limit {budget}); fix "
+                "undisputed identifications first or raise the limit", field="families",
                 value=family.id, source=compiled.problem.source)
-        out.append(_dvi_family.family_options(fam, compiled.victims, allowed,
-                                              compiled.family_null[f]))
+        build = (_dvi_family.family_options if chain <= direct
+                 else _dvi_family.family_options_direct)
+        out.append(build(fam, compiled.victims, allowed, compiled.family_null[f]))
     return out
 
 
