@@ -136,6 +136,15 @@ class TestDVIExamples:
         assert [(i.victim, i.missing) for i in strict.identifications][:2] == [
             ("V2", "M2"), ("V3", "M3")]
 
+    def test_example2__conflicts(self) -> None:
+        solution = solve_dvi(example2())
+
+        # LRs above 1: V2 = M2 and V3 = M3 only. Above 0.5, M1 is fitted by V1 and V2 (LR
+        # 1 each), and V2 by M1 and M2 — one family, so not a two-family conflict.
+        assert solution.conflicts() == {"victims": {}, "missing": {}}
+        assert solution.conflicts(min_lr=0.5) == {"victims": {},
+                                                  "missing": {"M1": ["V1", "V2"]}}
+
     def test_example2__glr_by_definition(self) -> None:
         solution = solve_dvi(example2(), enumerate_all=True)
         table = [(a.mapping, a.loglik) for a in solution.assignments]

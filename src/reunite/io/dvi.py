@@ -462,6 +462,7 @@ def solution_json(solution: DVISolution, *, commingling: Mapping[str, Any] | Non
         "exclusions": _pair_dict(solution, solution.exclusions.values),
         "undisputed": [u.to_dict() for u in solution.undisputed],
         "fixed": [u.to_dict() for u in solution.fixed],
+        "conflicts": solution.conflicts(),
         "families": {f.id: list(f.missing) for f in p.families},
         "search": {"expansions": solution.expansions, "genotype_tables": solution.tables},
         "provenance": solution.provenance.to_dict(),

@@ -532,6 +532,26 @@ class DVISolution:
         """The most likely assignment."""
         return self.assignments[0]
 
+    def conflicts(self, *, min_lr: float = 1.0) -> dict[str, dict[str, list[str]]]:
+        """Competing pairings for the DVI lead: victims with pairwise LR above ``min_lr``
+        for missing persons of two or more families, and missing persons with LR above
+        ``min_lr`` for two or more victims. ``{"victims": {v: [m…]}, "missing": {m: [v…]}}``.
+        """
+        values = np.nan_to_num(self.pairwise.values, nan=0.0)
+        hits = values > min_lr
+        p = self.problem
+        victims = {}
+        for i, v in enumerate(p.victim_ids):
+            ms = [p.missing_ids[j] for j in np.flatnonzero(hits[i])]
+            if len({p.family_of[m] for m in ms}) > 1:
+                victims[v] = ms
+        missing = {}
+        for j, m in enumerate(p.missing_ids):
+            vs = [p.victim_ids[i] for i in np.flatnonzero(hits[:, j])]
+            if len(vs) > 1:
+                missing[m] = vs
+        return {"victims": victims, "missing": missing}
+
     def identifications(self) -> list[PairingSummary]:
         """The pairings of the best assignment, each with its pairwise LR, GLR and the
         bracket of its posterior probability."""
