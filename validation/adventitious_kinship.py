@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from reunite.genetics.frequencies import read_nist_1036_frequencies, read_nist_1036_genotypes
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.pedigree import full_siblings, parent_child, singletons
+from reunite.io.frequencies import read_nist_1036_frequencies, read_nist_1036_genotypes
 from reunite.search import ProfileMatrix
 from reunite.search._kernels import get_backend
 from reunite.search.screen import pairwise_log_lr_table, screening_markers

@@ -14,7 +14,7 @@ import pytest
 from reunite.errors import CaseError, FileFormatError
 from reunite.io import dvi as dvi_io
 from reunite.io.dvi import parse_dvi, read_dvi, solution_json
-from reunite.stats.dvi import count_assignments, pairwise_lr, solve_dvi
+from reunite.stats.dvi import count_assignments, pairwise_lr_matrix, solve_dvi
 
 FAMILIAS = "dvir-dvi-examples/familias"
 
@@ -181,7 +181,7 @@ class TestDVIFamilias:
         assert marker.mutation is not None
         np.testing.assert_allclose(np.diag(marker.mutation.female), 1 - 0.001)
         assert len(problem.families) == 3
-        assert pairwise_lr(problem).values.shape == (3, 3)
+        assert pairwise_lr_matrix(problem).values.shape == (3, 3)
 
     def test_read__fam_without_dvi_section(self, shared_data: Path) -> None:
         with pytest.raises(CaseError, match="no DVI unidentified persons"):

@@ -24,7 +24,7 @@ from reunite.stats.dvi import (
     find_commingled,
     find_undisputed,
     merge_commingled,
-    pairwise_lr,
+    pairwise_lr_matrix,
     solve_dvi,
 )
 from reunite.stats.likelihood import KinshipMarker
@@ -100,7 +100,7 @@ class TestDVIExamples:
 
     def test_example2__pairwise_and_exclusions_are_dvirs(self) -> None:
         # dvir tests/testthat/test-pairwise.R.
-        lr = pairwise_lr(example2())
+        lr = pairwise_lr_matrix(example2())
         excl = exclusion_matrix(example2())
 
         assert lr.to_dict() == {
@@ -171,8 +171,8 @@ class TestDVIExamples:
 
     def test_trio__closed_form_lrs(self) -> None:
         # dvir test-synthetic.R: V = 1/1 between 1/2 parents: LR = (1/4) / p² = 25.
-        match = pairwise_lr(trio(("1", "1"), (("1", "2"), ("1", "2"))))
-        no_match = pairwise_lr(trio(("2", "2"), (("1", "2"), ("1", "2"))))
+        match = pairwise_lr_matrix(trio(("1", "1"), (("1", "2"), ("1", "2"))))
+        no_match = pairwise_lr_matrix(trio(("2", "2"), (("1", "2"), ("1", "2"))))
 
         assert match.get("V", "M") == pytest.approx(25.0, rel=1e-12)
         assert no_match.get("V", "M") == pytest.approx(1 / (4 * 0.9 ** 2), rel=1e-12)
@@ -181,7 +181,7 @@ class TestDVIExamples:
         problem = trio(("2", "2"), (("1", "1"), ("1", "1")), p=0.5)
 
         assert exclusion_matrix(problem).get("V", "M") == 1
-        assert pairwise_lr(problem).get("V", "M") == 0.0
+        assert pairwise_lr_matrix(problem).get("V", "M") == 0.0
 
     def test_count__planecrash_shape_is_19081(self) -> None:
         # 8 victims and 5 single-missing families, all sexes compatible: dvir's 19,081.

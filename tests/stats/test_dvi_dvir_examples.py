@@ -16,7 +16,13 @@ import pytest
 from dvir_examples import converted
 
 from reunite.io.dvi import read_dvi
-from reunite.stats.dvi import DVIProblem, Victim, find_undisputed, pairwise_lr, solve_dvi
+from reunite.stats.dvi import (
+    DVIProblem,
+    Victim,
+    find_undisputed,
+    pairwise_lr_matrix,
+    solve_dvi,
+)
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "dvi" / "dvir_reference.json"
 # icmp's CODIS table misses 1 by up to 2e-10 per marker. pedprobr lumps the alleles a
@@ -64,7 +70,7 @@ class TestDvirPairwise:
         ref = reference[name]
 
         solution = solve_dvi(problem, glr=False) if name not in SOLVED else None
-        lr = solution.pairwise if solution else pairwise_lr(problem)
+        lr = solution.pairwise if solution else pairwise_lr_matrix(problem)
 
         _matrix_equal(lr.to_dict(), ref["pairwise_lr"], TOLERANCE.get(name, 1e-9))
         if solution is not None:
@@ -170,7 +176,7 @@ def test_planecrash_familias_file_is_dvirs_dataset(shared_data: Path,
     problem = problem.replace(victims=tuple(Victim(v.id, "female") for v in problem.victims))
     names = {f"Family {i}/Missing person": f"M{i}" for i in range(1, 6)}
 
-    lr = pairwise_lr(problem).to_dict()
+    lr = pairwise_lr_matrix(problem).to_dict()
     renamed = {f"V{v[2:]}": {names[m]: x for m, x in row.items()} for v, row in lr.items()}
 
     _matrix_equal(renamed, reference["planecrash"]["pairwise_lr"])

@@ -10,9 +10,11 @@ Two inputs give a :class:`reunite.stats.dvi.DVIProblem`:
 * A Familias ``.fam`` project with a ``[DVI]`` section (read by
   :mod:`reunite.io.familias`), converted as dvir's ``familias2dvir`` does: victims are the
   unidentified persons (sex from ``Gender``); each reference family uses its pedigree other
-  than ``Reference pedigree``; a parent whose sex is not given is a mother unless a
-  co-parent says otherwise (pedFamilias' rule), a child with one parent gets a founder for
-  the other; only the component holding the typed references is kept, and its members whose
+  than ``Reference pedigree``; a parent whose sex is not given takes the sex its
+  co-parents imply and, with no co-parent, is a mother (pedFamilias' rule; the generic
+  reader takes it as the father), a child with one parent gets a founder for the other
+  (:mod:`reunite.io.familias`); only the component holding the typed references is kept,
+  and its members whose
   name starts with ``Missing`` are the missing persons. Family members are renamed
   ``<family>/<name>`` (families reuse names). Markers are the database's loci that someone
   is typed at, with the database's alleles and frequencies as written and the mutation
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,7 @@ from reunite.genetics.markers import canonical_marker_name
 from reunite.genetics.pedigree import SEXES, Pedigree, Person
 from reunite.io.familias import FamiliasFile, FamiliasLocus, FamiliasPedigree, read_familias
 from reunite.io.kinship_case import _parse_genotype, _parse_marker
+from reunite.io.result import CODE_ASSUMED_SEX, problem_code
 from reunite.stats.dvi import DVIProblem, DVISolution, Family, Victim
 from reunite.stats.likelihood import Genotype, KinshipMarker
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
@@ -157,7 +161,13 @@ def parse_dvi(data: Any, *, source: str | None = None) -> DVIProblem:
                 if mname not in listed:
                     bad("marker not listed in markers", fld, mname, sample=person)
                 continue
-            genotypes[person][mname] = _parse_genotype(g, fld, person, by_name[mname], bad)
+            value = _parse_genotype(g, fld, person, by_name[mname], bad)
+            if value is not None and len(value) != 2:
+                bad("joint DVI needs genotypes of two alleles (null for unknown); observed "
+                    "allele sets (drop-out, silent alleles) are not supported here", fld, g,
+                    mname, person)
+                continue
+            genotypes[person][mname] = (value[0], value[1]) if value is not None else None
     victims = _parse_victims(data.get("victims"), bad)
     families = _parse_families(data.get("families"), bad)
     if problems:
@@ -252,7 +262,9 @@ def dvi_from_familias(fam: FamiliasFile, *, source: str) -> DVIProblem:
     if not by_family:
         raise CaseError("the Familias file has no DVI reference families", source=source,
                         field="[[Reference Families]]", value=None)
-    families = [_familias_family(name, peds, profiles, source)
+    assumed = {(str(w.value), str(w.sample)) for w in fam.result.warnings
+               if problem_code(w) == CODE_ASSUMED_SEX}
+    families = [_familias_family(name, peds, profiles, source, assumed)
                 for name, peds in by_family.items()]
     typed_ids = set(fam.unidentified) | {p for f in families for p in f.pedigree.ids}
     used = sorted({m for pid in typed_ids if pid in profiles
@@ -282,41 +294,58 @@ def dvi_from_familias(fam: FamiliasFile, *, source: str) -> DVIProblem:
                       notes=tuple(notes))
 
 
+_ADDED = re.compile(r" \(added (father|mother)( \d+)?\)$")
+
+
+def _named_missing(member: str) -> bool:
+    """dvir's rule: a member whose name starts with "Missing" (not a founder the reader
+    added for a child with one parent, which carries the child's name)."""
+    name = member.split("/", 1)[1]
+    return name.startswith("Missing") and not _ADDED.search(name)
+
+
 def _genotype(g: Any) -> Genotype:
     first = g.alleles[0].text
     return (first, None) if g.is_partial else (first, g.alleles[1].text)
 
 
 def _familias_family(name: str, peds: list[FamiliasPedigree],
-                     profiles: Mapping[str, Any], source: str) -> Family:
+                     profiles: Mapping[str, Any], source: str,
+                     assumed_fathers: set[tuple[str, str]]) -> Family:
     chosen = [p for p in peds if p.name != "Reference pedigree"] or peds
     if len(chosen) > 1 and any(p.persons != chosen[0].persons for p in chosen[1:]):
         raise CaseError(f"reference family {name!r} has {len(chosen)} different pedigrees "
                         "besides 'Reference pedigree'; expected one", source=source,
                         field="[[Reference Families]]", value=name)
     ped = chosen[0]
+    persons = list(ped.persons)
+    # io.familias takes a parent of no stated sex and no co-parent as the father;
+    # pedFamilias (hence dvir) takes it as the mother. Follow dvir here: the child's added
+    # founder becomes its father.
+    lone = {parent for family, parent in assumed_fathers if family == f"{name}/{ped.name}"}
+    if lone:
+        by_id = {p.id: p for p in persons}
+        drop: set[str] = set()
+        fixed: list[Person] = []
+        for p in persons:
+            if p.id in lone:
+                fixed.append(Person(p.id, p.father, p.mother, "female"))
+            elif p.father in lone and p.mother is not None and p.mother not in profiles \
+                    and by_id[p.mother].is_founder and "(added" in p.mother:
+                drop.add(p.mother)
+                new = f"{p.id} (added father)"
+                fixed.append(Person(p.id, new, p.father, p.sex))
+                fixed.append(Person(new, None, None, "male"))
+            else:
+                fixed.append(p)
+        persons = [p for p in fixed if p.id not in drop]
 
-    def pid(member: str) -> str:
-        return f"{name}/{member}"
+    def pid(member: str | None) -> str | None:
+        return None if member is None else f"{name}/{member}"
 
-    sex = _parent_sexes(ped, name, source)
-    persons: list[Person] = []
-    added: list[Person] = []
-    for p in ped.persons:
-        parents = [q for q in (p.father, p.mother) if q is not None]
-        roles = {sex[q]: pid(q) for q in parents}
-        if len(roles) < len(parents):
-            raise CaseError(f"reference family {name!r}: both parents of {p.id!r} are "
-                            f"{parents and sex[parents[0]]}", source=source,
-                            field="[[Reference Families]]", value=p.id)
-        father, mother = roles.get("male"), roles.get("female")
-        if parents and (father is None) != (mother is None):
-            extra = pid(f"added_{len(added) + 1}")
-            added.append(Person(extra, None, None, "male" if father is None else "female"))
-            father, mother = (extra, mother) if father is None else (father, extra)
-        persons.append(Person(pid(p.id), father, mother, sex[p.id]))
     try:
-        full = Pedigree((*persons, *added))
+        full = Pedigree(tuple(Person(f"{name}/{p.id}", pid(p.father), pid(p.mother), p.sex)
+                              for p in persons))
     except PedigreeError as exc:
         raise CaseError(f"reference family {name!r}: {exc.message}", problems=exc.problems,
                         source=source, field="[[Reference Families]]", value=name) from exc
@@ -330,37 +359,12 @@ def _familias_family(name: str, peds: list[FamiliasPedigree],
                         "of the pedigree", source=source, field="[[Reference Families]]",
                         value=name)
     kept = Pedigree(tuple(p for p in full.persons if p.id in component))
-    missing = tuple(p for p in kept.ids
-                    if p.split("/", 1)[1].startswith("Missing") and p not in profiles)
+    missing = tuple(p for p in kept.ids if p not in profiles and _named_missing(p))
     if not missing:
         raise CaseError(f"reference family {name!r} has no missing person (a member named "
                         "'Missing…' joined to the references)", source=source,
                         field="[[Reference Families]]", value=name)
     return Family(name, kept, missing)
-
-
-def _parent_sexes(ped: FamiliasPedigree, name: str, source: str) -> dict[str, str]:
-    """Sex of each member; a parent without one is decided over all its children, as
-    pedFamilias does: the opposite of its co-parents' (one sex among them), else female."""
-    sex = {p.id: p.sex for p in ped.persons}
-    children: dict[str, list[str]] = {}
-    for p in ped.persons:
-        for q in (p.father, p.mother):
-            if q is not None:
-                children.setdefault(q, []).append(p.id)
-                sex.setdefault(q, "unknown")
-    parents_of = {p.id: [q for q in (p.father, p.mother) if q is not None]
-                  for p in ped.persons}
-    for parent, kids in children.items():
-        if sex[parent] != "unknown":
-            continue
-        co = {sex[q] for k in kids for q in parents_of[k] if q != parent} - {"unknown"}
-        if len(co) > 1:
-            raise CaseError(f"reference family {name!r}: cannot decide the sex of parent "
-                            f"{parent!r} (co-parents of both sexes)", source=source,
-                            field="[[Reference Families]]", value=parent)
-        sex[parent] = "male" if co == {"female"} else "female"
-    return sex
 
 
 def _familias_marker(locus: FamiliasLocus, marker_name: str, source: str, notes: list[str]

@@ -70,7 +70,7 @@ __all__ = [
     "find_commingled",
     "find_undisputed",
     "merge_commingled",
-    "pairwise_lr",
+    "pairwise_lr_matrix",
     "sex_compatible",
     "solve_dvi",
 ]
@@ -179,6 +179,10 @@ def _validate(problem: DVIProblem) -> list[Problem]:
     names = [m.name for m in problem.markers]
     for name in {n for n in names if names.count(n) > 1}:
         bad("duplicate marker name", "markers", name, marker=name)
+    for mk in problem.markers:
+        if mk.silent_frequency > 0:
+            bad("silent alleles are not supported in joint DVI", "markers",
+                mk.silent_frequency, marker=mk.name)
     seen: dict[str, str] = {}
 
     def claim(pid: str, where: str) -> None:
@@ -371,7 +375,7 @@ def _pairwise_log(compiled: _Compiled) -> NDArray[np.float64]:
     return out
 
 
-def pairwise_lr(problem: DVIProblem, *, mutation: MutationChoice = "all") -> PairwiseMatrix:
+def pairwise_lr_matrix(problem: DVIProblem, *, mutation: MutationChoice = "all") -> PairwiseMatrix:
     """The pairwise LR matrix (dvir ``pairwiseLR``; module docstring)."""
     compiled = _compile(problem, mutation)
     with np.errstate(over="ignore"):
@@ -735,7 +739,7 @@ def _solve_fixed(problem: DVIProblem, found: UndisputedResult,
     loglik0 = whole.loglik_null
     victims, missing = problem.victim_ids, problem.missing_ids
     n_v, n_s = len(victims), len(missing)
-    pairwise = pairwise_lr(problem, mutation=mutation)  # type: ignore[arg-type]
+    pairwise = pairwise_lr_matrix(problem, mutation=mutation)  # type: ignore[arg-type]
     pair_min = np.where(whole.allowed, 0.0, math.nan)
     pair_max = pair_min.copy()
     glr_v = np.full((n_v, n_s), math.nan)
@@ -764,14 +768,21 @@ def _solve_fixed(problem: DVIProblem, found: UndisputedResult,
             pair_max[rv[v], rm[m]] = sub.pairing_max.values[i, j]
             glr_v[rv[v], rm[m]] = sub.glr.values[i, j]
             glr_m[rv[v], rm[m]] = sub.glr_max.values[i, j]
+    # The reduced problem leaves out families whose every missing person is fixed: a
+    # constant factor of every assignment, found once from the best one.
+    first = dict.fromkeys(victims, NOBODY) | dict(sub.best.mapping) | fixed
+    offset = _assignment_loglik(whole, first) - sub.best.loglik
+    shift = (offset + sub.loglik_null - loglik0) / _LN10
     ranked = tuple(
-        RankedAssignment(dict.fromkeys(victims, NOBODY) | dict(a.mapping) | fixed, a.loglik,
-                         (a.loglik - loglik0) / _LN10, a.posterior, a.posterior_max)
+        RankedAssignment(dict.fromkeys(victims, NOBODY) | dict(a.mapping) | fixed,
+                         a.loglik + offset, (a.loglik + offset - loglik0) / _LN10,
+                         a.posterior, a.posterior_max)
         for a in sub.assignments)
     return DVISolution(
         problem=problem, loglik_null=loglik0, n_assignments=sub.n_assignments,
         assignments=ranked, complete=sub.complete,
-        log10_total_lr_min=sub.log10_total_lr_min, log10_total_lr_max=sub.log10_total_lr_max,
+        log10_total_lr_min=sub.log10_total_lr_min + shift,
+        log10_total_lr_max=sub.log10_total_lr_max + shift,
         unlisted_posterior_max=sub.unlisted_posterior_max, pairwise=pairwise,
         pairing_min=PairwiseMatrix(victims, missing, pair_min),
         pairing_max=PairwiseMatrix(victims, missing, pair_max),
@@ -1094,7 +1105,7 @@ def _find_undisputed(problem: DVIProblem, threshold: float, strict: bool,
     step = 0
     while current is not None and current.victims and current.missing_ids:
         step += 1
-        matrix = first if step == 1 and first is not None else pairwise_lr(
+        matrix = first if step == 1 and first is not None else pairwise_lr_matrix(
             current, mutation=mutation)
         entries = _undisputed_entries(matrix.values, threshold, strict)
         if not entries:
