@@ -11,7 +11,9 @@ side-by-side with R pedprobr in ``test_x_pedprobr_cases``.
 from __future__ import annotations
 
 import itertools
+import json
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,8 @@ from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree
+from reunite.io.kinship_case import parse_case
+from reunite.services.kinship import answer_json, solve_kinship_case
 from reunite.stats.genotypes import genotype_index, n_genotypes
 from reunite.stats.likelihood import GenotypeData, KinshipMarker, pedigree_likelihood
 from reunite.stats.lr import kinship_lr
@@ -461,3 +465,24 @@ def test_kinship_lr_provenance_names_the_x_markers() -> None:
                         [x_marker()], data)
     assert dict(result.provenance.parameters)["x_linked"] == ("X1",)
 
+
+
+PEDPROBR_CASES = Path(__file__).resolve().parents[1] / "data" / "x-str" / "pedprobr_x_cases.json"
+
+
+def _pedprobr_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = json.loads(PEDPROBR_CASES.read_text(encoding="utf-8"))
+    return cases
+
+
+@pytest.mark.parametrize("raw", _pedprobr_cases(), ids=lambda c: str(c["id"]))
+def test_pedprobr_x_cases(raw: dict[str, Any]) -> None:
+    """Side by side with R pedprobr 1.1.0 (``likelihood()`` on ``chrom = "X"`` markers):
+    per-marker likelihoods, LRs and totals to 1e-9 (values made by
+    ``tests/data/x-str/pedprobr_x_cases.R``)."""
+    from stats.test_reference_cases import assert_matches_expected
+
+    case = parse_case(raw, source=str(PEDPROBR_CASES))
+    assert all(m.x_linked for m in case.markers)
+    out = answer_json(solve_kinship_case(case, settings=None))
+    assert_matches_expected(out, raw["expected"])
