@@ -23,7 +23,7 @@ from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree
-from reunite.io.kinship_case import parse_case
+from reunite.io.kinship_case import parse_case, read_cases
 from reunite.services.kinship import answer_json, solve_kinship_case
 from reunite.stats.genotypes import genotype_index, n_genotypes
 from reunite.stats.likelihood import GenotypeData, KinshipMarker, pedigree_likelihood
@@ -467,7 +467,8 @@ def test_kinship_lr_provenance_names_the_x_markers() -> None:
 
 
 
-PEDPROBR_CASES = Path(__file__).resolve().parents[1] / "data" / "x-str" / "pedprobr_x_cases.json"
+X_DATA = Path(__file__).resolve().parents[1] / "data" / "x-str"
+PEDPROBR_CASES = X_DATA / "pedprobr_x_cases.json"
 
 
 def _pedprobr_cases() -> list[dict[str, Any]]:
@@ -486,3 +487,70 @@ def test_pedprobr_x_cases(raw: dict[str, Any]) -> None:
     assert all(m.x_linked for m in case.markers)
     out = answer_json(solve_kinship_case(case, settings=None))
     assert_matches_expected(out, raw["expected"])
+
+
+
+def _meiosis(h1: tuple[str, str], h2: tuple[str, str], r: float
+             ) -> list[tuple[tuple[str, str], float]]:
+    """The four gametes of a female meiosis at two loci and their probabilities."""
+    return [(h1, (1 - r) / 2), (h2, (1 - r) / 2), ((h1[0], h2[1]), r / 2),
+            ((h2[0], h1[1]), r / 2)]
+
+
+def _two_locus_grandson_lr(grandson: tuple[str, str], p1: dict[str, float],
+                           p2: dict[str, float], r: float) -> float:
+    """LR maternal grandmother / unrelated for a grandmother a/b, a2/b2 at two X loci
+    with recombination fraction r, by enumeration: her phase (½ each), the untyped
+    grandfather's haplotype (p1·p2, linkage equilibrium), the two female meioses."""
+    total = 0.0
+    for second in (("a2", "b2"), ("b2", "a2")):
+        gm_haps = (("a", second[0]), ("b", second[1]))
+        for x1, x2 in itertools.product(p1, p2):
+            for mat, w1 in _meiosis(gm_haps[0], gm_haps[1], r):
+                for child, w2 in _meiosis((x1, x2), mat, r):
+                    if child == grandson:
+                        total += 0.5 * p1[x1] * p2[x2] * w1 * w2
+    return total / (p1[grandson[0]] * p2[grandson[1]])
+
+
+@pytest.mark.parametrize(("grandson", "r", "linked_lr", "independent_lr"), [
+    (("a", "a2"), 0.0, 13.0, 9.0), (("a", "a2"), 0.05, 12.6, 9.0),
+    (("a", "c2"), 0.0, 0.5, 1.5), (("a", "c2"), 0.05, 0.6, 1.5),
+    (("a", "a2"), 0.5, 9.0, 9.0)])
+def test_linkage_example_of_the_docs(grandson: tuple[str, str], r: float,
+                                     linked_lr: float, independent_lr: float) -> None:
+    """docs/kinship-case-extensions.md: a maternal grandmother a/b, a2/b2 at two linked X
+    loci (p = 0.1 for a, b, a2, b2, c2) and a grandson. The engine's answer (markers
+    independent: the product of the one-locus LRs) against the two-locus LR with
+    recombination fraction r; r = 0.5 is independence."""
+    p1 = {"a": 0.1, "b": 0.1, "c": 0.8}
+    p2 = {"a2": 0.1, "b2": 0.1, "c2": 0.8}
+    h2 = ped(("GM", None, None, "female"), ("G", None, None, "male"))
+    lrs = []
+    for name, freqs, allele, pair in (("L1", p1, grandson[0], ("a", "b")),
+                                      ("L2", p2, grandson[1], ("a2", "b2"))):
+        marker = KinshipMarker(name, tuple(freqs), np.array(list(freqs.values())),
+                               chromosome="X")
+        lrs.append(lr(GRANDMOTHER_MATERNAL, h2,
+                      {"GM": {name: pair}, "G": {name: (allele,)}}, marker))
+    assert close(math.prod(lrs), independent_lr)
+    assert close(_two_locus_grandson_lr(grandson, p1, p2, r), linked_lr)
+
+
+SNAPSHOT = X_DATA / "autosomal_reference_loglik.json"
+
+
+def test_autosomal_reference_cases_bit_for_bit_unchanged(reference_cases_dir: Path) -> None:
+    """X support leaves autosomal answers untouched: the 20 reference cases give exactly
+    the log-likelihoods (every bit) of the engine before X markers existed."""
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["log_likelihoods"]
+    seen = 0
+    for path in sorted(reference_cases_dir.glob("*.json")):
+        for case in read_cases(path)[0]:
+            result = solve_kinship_case(case, settings=None).result
+            expected = snapshot[f"{path.name}:{case.id}"]
+            got = {h: {m: float(v).hex() for m, v in per.items()}
+                   for h, per in result.log_likelihoods.items()}
+            assert got == expected, path.name
+            seen += 1
+    assert seen == len(snapshot) == 20
