@@ -520,7 +520,7 @@ def _two_locus_grandson_lr(grandson: tuple[str, str], p1: dict[str, float],
 def test_linkage_example_of_the_docs(grandson: tuple[str, str], r: float,
                                      linked_lr: float, independent_lr: float) -> None:
     """docs/kinship-case-extensions.md: a maternal grandmother a/b, a2/b2 at two linked X
-    loci (p = 0.1 for a, b, a2, b2, c2) and a grandson. The engine's answer (markers
+    loci (p = 0.1 for a, b, a2, b2; 0.8 for c, c2) and a grandson. The engine's answer (markers
     independent: the product of the one-locus LRs) against the two-locus LR with
     recombination fraction r; r = 0.5 is independence."""
     p1 = {"a": 0.1, "b": 0.1, "c": 0.8}
