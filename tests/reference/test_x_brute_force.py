@@ -68,20 +68,24 @@ class XCase:
 def x_cases(draw: st.DrawFn, max_persons: int = 4, max_alleles: int = 3,
             dropout: bool = True) -> XCase:
     n = draw(st.integers(2, max_alleles))
-    n_persons = draw(st.integers(1, max_persons))
+    # Larger pedigrees drawn more often (hypothesis otherwise favours tiny ones).
+    n_persons = draw(st.sampled_from([*range(1, max_persons + 1), max_persons - 1,
+                                      max_persons, max_persons]))
     fidx: list[int] = []
     midx: list[int] = []
     males: list[bool] = []
     for k in range(n_persons):
         fathers = [i for i in range(k) if males[i]]
         mothers = [i for i in range(k) if not males[i]]
-        if fathers and mothers and draw(st.booleans()):
+        # Mostly children once a couple exists (transmissions, and loops when the parents
+        # are themselves relatives); the first two persons are a man and a woman.
+        if fathers and mothers and draw(st.integers(0, 3)) > 0:
             fidx.append(draw(st.sampled_from(fathers)))
             midx.append(draw(st.sampled_from(mothers)))
         else:
             fidx.append(-1)
             midx.append(-1)
-        males.append(draw(st.booleans()))
+        males.append(not males[0] if k == 1 else draw(st.booleans()))
     allele = st.integers(0, n - 1)
     genotypes: list[tuple[int, int]] = []
     for k in range(n_persons):
