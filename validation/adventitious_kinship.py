@@ -33,7 +33,8 @@ from reunite.io.frequencies import read_nist_1036_frequencies, read_nist_1036_ge
 from reunite.search import ProfileMatrix
 from reunite.search._kernels import get_backend
 from reunite.search.screen import pairwise_log_lr_table, screening_markers
-from reunite.services.search_service import governance_policy
+from reunite.search.settings import SearchSettings
+from reunite.services.search_gate import governance_policy
 from reunite.stats.lr import kinship_lr
 from reunite.stats.mutation import MutationSpec
 
@@ -76,7 +77,8 @@ def main() -> int:
                            "ordered_pairs": len(profiles) * (len(profiles) - 1),
                            "frequencies": freqs.name, "backend": backend.name}
     for name, (kappa, pedigree, mutation) in RELATIONSHIPS.items():
-        kinship = screening_markers(matrix, freqs, mutation=mutation)
+        kinship = screening_markers(matrix, freqs, settings=SearchSettings(
+            mutation_female=mutation, mutation_male=mutation))
         used = [m for m in kinship if m is not None]
         t = time.perf_counter()
         scores = np.empty((matrix.n_rows, matrix.n_rows), dtype=np.float64)
