@@ -29,8 +29,10 @@ from reunite.stats.genotypes import genotype_index, n_genotypes
 from reunite.stats.likelihood import GenotypeData, KinshipMarker, pedigree_likelihood
 from reunite.stats.lr import kinship_lr
 from reunite.stats.missing_person import (
+    encode_family,
     missing_person_genotype_table,
     missing_person_lr,
+    missing_person_lr_codes,
     missing_person_observation_table,
     observed_set_index,
 )
@@ -456,6 +458,31 @@ class TestMissingPersonTables:
         assert both.hemizygous == (False, True)
         assert np.array_equal(both.family[0], alone_a.family[0])
         assert np.allclose(both.family[1], alone_x.family[0], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("mp_sex", ["male", "female"])
+@pytest.mark.parametrize("theta", [0.0, 0.02])
+def test_missing_person_lr_codes_equals_missing_person_lr(mp_sex: str, theta: float) -> None:
+    """The search's re-score from integer codes, X and autosomal markers side by side."""
+    family = _relatives(mp_sex)
+    auto = KinshipMarker("A1", ALLELES, FREQS)
+    # With θ the autosomal marker's many untyped founders cost seconds: X alone then.
+    markers = [x_marker(female_rate=0.01, male_rate=0.03)] + ([auto] if theta == 0 else [])
+    data = {p: {**g, "A1": ("b", "c")} for p, g in RELATIVES_DATA.items() if p in family}
+    poi_x = ("a",) if mp_sex == "male" else ("a", "b")
+    poi: dict[str, GenotypeData | None] = {"X1": poi_x, "A1": ("b", "d")}
+    direct = missing_person_lr(family, "MP", poi, data, markers, theta=theta)
+    poi_codes = np.array([[0, 0] if mp_sex == "male" else [0, 1], [1, 3]],
+                         dtype=np.intp)[:len(markers)]
+    coded = missing_person_lr_codes(family, "MP", encode_family(family, data, markers),
+                                    poi_codes, markers, theta=theta)
+    for m in direct.markers:
+        assert close(coded.lr()[m], direct.lr()[m]), m
+    if mp_sex == "male":
+        with pytest.raises(CaseError, match="a male has one X"):
+            missing_person_lr_codes(family, "MP", encode_family(family, data, markers),
+                                    np.array([[0, 1], [1, 3]], dtype=np.intp)[:len(markers)],
+                                    markers)
 
 
 def test_kinship_lr_provenance_names_the_x_markers() -> None:

@@ -602,8 +602,21 @@ def table_lr(table: GenotypeTable, poi_genotypes: Mapping[str, tuple[str, str] |
 def encode_family(family: Pedigree, genotypes: Mapping[str, Mapping[str, Genotype | None]],
                   markers: Sequence[KinshipMarker]) -> list[NDArray[np.intp]]:
     """Per marker, the allele indices of every person of ``family``: int ``(len(family),
-    2)``, ``-1`` unknown (the encoding :func:`missing_person_lr_codes` takes)."""
-    return [_family_codes(family, genotypes, marker) for marker in markers]
+    2)``, ``-1`` unknown (the encoding :func:`missing_person_lr_codes` takes). At an X
+    marker a male's one allele ``a`` is ``(a, a)``."""
+    out: list[NDArray[np.intp]] = []
+    for marker in markers:
+        if not marker.x_linked:
+            out.append(_family_codes(family, genotypes, marker))
+            continue
+        codes, observed = _family_data(family, genotypes, marker)
+        if observed:
+            k = next(iter(observed))
+            raise CaseError("nothing seen is an observed set, not a genotype code; use "
+                            "missing_person_lr", marker=marker.name,
+                            sample=family.persons[k].id, field="genotypes", value=[])
+        out.append(codes)
+    return out
 
 
 def missing_person_lr_codes(
@@ -632,6 +645,12 @@ def missing_person_lr_codes(
         raise CaseError("one code pair per marker for the POI and one family array per marker",
                         field="poi_codes", value=poi.shape)
     mp = family.index[missing_id]
+    mp_sex, _ = _x_sexes(family, missing_id, markers)
+    for k, marker in enumerate(markers):
+        if marker.x_linked and mp_sex == "male" and poi[k, 0] >= 0 and poi[k, 1] >= 0 \
+                and poi[k, 0] != poi[k, 1]:
+            raise CaseError("a male has one X: two different alleles at an X marker",
+                            marker=marker.name, field="poi_codes", value=poi[k].tolist())
     # H1 is the family with the POI's codes in the missing person's row; H2 appends the
     # POI as a founder (the last row), as missing_person_hypotheses builds them.
     h1, h2 = missing_person_hypotheses(family, missing_id, _fresh_id(family, "__POI__"))
@@ -647,13 +666,16 @@ def missing_person_lr_codes(
         typed_h1.append(in_place)
         typed_h2.append(np.vstack([codes, poi[k:k + 1]]).astype(np.intp))
     logs: dict[str, dict[str, float]] = {}
-    for name, (fidx, midx), codes_list in ((h1.name, arrays[0], typed_h1),
-                                           (h2.name, arrays[1], typed_h2)):
+    for hyp, (fidx, midx), codes_list in ((h1, arrays[0], typed_h1),
+                                          (h2, arrays[1], typed_h2)):
+        name = hyp.name
+        males = np.array([p.sex == "male" for p in hyp.pedigree.persons], dtype=bool)
         if theta == 0.0:
-            values = batch_log_likelihoods(fidx, midx, codes_list, markers)
+            values = batch_log_likelihoods(fidx, midx, codes_list, markers, males=males)
         else:
             values = [encoded_log_likelihood(fidx, midx, c, m.frequencies, m.mutation,
-                                             theta=theta, silent=m.silent_frequency)
+                                             theta=theta, silent=m.silent_frequency,
+                                             hemizygous=males if m.x_linked else None)
                       for c, m in zip(codes_list, markers, strict=True)]
         logs[name] = {m.name: float(v) for m, v in zip(markers, values, strict=True)}
     return LRResult(case_id=None, hypotheses=(h1.name, h2.name),
