@@ -10,6 +10,11 @@
    genotypes by that model) and the sister S1 with drop-out 0.2, against the same LR
    without the model (CPU ms, median of 15; the ratio); and observation tables
    P(O | family) for 200 families against genotype tables for the same families.
+4. X-STRs: the exact LR of workload 1's family at the 12 Investigator Argus X-12 loci
+   (stepwise, female 0.001 / male 0.003; the missing man's sister S1, brother S2 and
+   daughter CH typed, the POI a man; alleles dropped down the X lines), with θ = 0 and
+   0.01, against the same 12 markers read as autosomal; and X genotype tables (a male
+   missing person: hemizygous) for 200 families against autosomal tables.
 
 Markers are synthetic but realistic: 24 loci with 8–22 alleles (integer ladders plus
 microvariants), seeded Dirichlet frequencies.
@@ -21,10 +26,12 @@ import json
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
 
+from reunite.genetics.kits import get_kit
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person
 from reunite.stats.likelihood import Genotype, GenotypeData, KinshipMarker
@@ -196,6 +203,88 @@ def bench_dropout(n_families: int = 200) -> dict[str, float]:
     return out
 
 
+def make_x_markers(stepwise: bool) -> list[KinshipMarker]:
+    """The 12 Argus X-12 loci with synthetic ladders and frequencies (no X table in
+    ../shared/data)."""
+    markers = []
+    for name in get_kit("Argus X-12").markers:
+        if name == "AMEL":
+            continue
+        n = int(RNG.integers(8, 16))
+        start = int(RNG.integers(8, 25))
+        alleles = [str(start + i) for i in range(n)]
+        freqs = RNG.dirichlet(np.full(n, 2.0))
+        mutation = None
+        if stepwise:
+            fem = mutation_matrix(MutationSpec("stepwise", rate=0.001, rate2=1e-6, range=0.1),
+                                  alleles, freqs)
+            mal = mutation_matrix(MutationSpec("stepwise", rate=0.003, rate2=1e-6, range=0.1),
+                                  alleles, freqs)
+            mutation = MutationModel(female=fem, male=mal)
+        markers.append(KinshipMarker(name, tuple(alleles), freqs, mutation, chromosome="X"))
+    return markers
+
+
+def x_gene_drop(ped: Pedigree, marker: KinshipMarker) -> dict[str, tuple[str, ...]]:
+    """X genotypes by gene dropping: a male one allele (his mother's), a female her
+    father's and one of her mother's (no mutation)."""
+    alleles: dict[str, tuple[int, ...]] = {}
+    for person in ped.persons:
+        male = person.sex == "male"
+        if person.father is None or person.mother is None:
+            drawn = RNG.choice(marker.n_alleles, size=1 if male else 2, p=marker.frequencies)
+            alleles[person.id] = tuple(int(a) for a in drawn)
+            continue
+        maternal = alleles[person.mother][int(RNG.integers(0, 2))]
+        alleles[person.id] = ((maternal,) if male
+                              else (alleles[person.father][0], maternal))
+    return {pid: tuple(marker.alleles[a] for a in g) for pid, g in alleles.items()}
+
+
+def bench_x(n_families: int = 200) -> dict[str, float]:
+    family = family_10()
+    typed = ("S1", "S2", "CH")
+    out: dict[str, float] = {}
+    markers = make_x_markers(stepwise=True)
+    drops = {m.name: x_gene_drop(family, m) for m in markers}
+    data: dict[str, dict[str, GenotypeData | None]] = {
+        p: {m.name: drops[m.name][p] for m in markers} for p in typed}
+    poi: dict[str, GenotypeData | None] = {m.name: drops[m.name]["MP"] for m in markers}
+    for theta in (0.0, 0.01):
+        run = partial(missing_person_lr, family, "MP", poi, data, markers, theta=theta)
+        out[f"x_exact_lr_12markers_stepwise_theta{theta}_cpu_ms"] = _cpu_ms(run)
+        out[f"x_exact_lr_theta{theta}_log10"] = float(run().log10_total_lr() or float("nan"))
+    autosomal = [replace(m, chromosome="autosomal") for m in markers]
+    auto_drops = {m.name: gene_drop(family, m) for m in autosomal}
+    auto_data: dict[str, dict[str, GenotypeData | None]] = {
+        p: {m.name: auto_drops[m.name][p] for m in autosomal} for p in typed}
+    auto_poi: dict[str, GenotypeData | None] = {m.name: auto_drops[m.name]["MP"]
+                                                for m in autosomal}
+    out["autosomal_exact_lr_same_12markers_cpu_ms"] = _cpu_ms(
+        partial(missing_person_lr, family, "MP", auto_poi, auto_data, autosomal))
+    plain_x = make_x_markers(stepwise=False)
+    plain_auto = [replace(m, chromosome="autosomal") for m in plain_x]
+    x_families, auto_families = [], []
+    for i in range(n_families):
+        typed_i = ("S1", "S2", "CH") if i % 2 else ("MO", "S1")
+        xd = {m.name: x_gene_drop(family, m) for m in plain_x}
+        ad = {m.name: gene_drop(family, m) for m in plain_auto}
+        x_families.append({p: {m.name: xd[m.name][p] for m in plain_x} for p in typed_i})
+        auto_families.append({p: {m.name: ad[m.name][p] for m in plain_auto}
+                              for p in typed_i})
+    c0 = time.process_time()
+    for fam in x_families:
+        missing_person_genotype_table(family, "MP", fam, plain_x)
+    x_cpu = time.process_time() - c0
+    c0 = time.process_time()
+    for fam in auto_families:
+        missing_person_genotype_table(family, "MP", fam, plain_auto)
+    auto_cpu = time.process_time() - c0
+    out["x_genotype_table_12markers_cpu_ms_per_family"] = 1000 * x_cpu / n_families
+    out["autosomal_genotype_table_12markers_cpu_ms_per_family"] = 1000 * auto_cpu / n_families
+    return out
+
+
 def main() -> None:
     out: dict[str, float] = {}
     out.update(bench_exact_lr())
@@ -203,6 +292,8 @@ def main() -> None:
     out.update(bench_tables())
     print(json.dumps(out), flush=True)
     out.update(bench_dropout())
+    print(json.dumps(out), flush=True)
+    out.update(bench_x())
     print(json.dumps(out))
 
 

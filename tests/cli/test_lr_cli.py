@@ -277,3 +277,44 @@ def test_lr__one_exclusion_gives_the_default_mutation_lr_beside_lr_0(tmp_path: P
     extra = out["lr_with_default_mutation"]
     assert extra["mutation"]["male"] == {"model": "equal", "rate": r_m}
     assert extra["total_lr"] == pytest.approx((r_m / 2) * q3 / p3**2, rel=1e-12)
+
+
+def test_lr__x_markers_paternal_half_sisters_and_a_heterozygous_male(tmp_path: Path) -> None:
+    """X-STRs through the CLI: paternal half-sisters share their father's one X
+    (S1 = 1/2, S2 = 1/3 sharing allele 1, p = 0.2: LR = 1/(4p) = 1.25, worked in
+    tests/stats/test_x_linked.py); a male typed with two alleles exits 2 naming him."""
+    case = _paternity_case()
+    case["id"] = "phs-x"
+    case["markers"][0]["chromosome"] = "X"
+    case["genotypes"] = {"S1": {"M1": ["1", "2"]}, "S2": {"M1": ["1", "3"]}}
+    case["hypotheses"] = [
+        {"name": "paternal half-sisters", "pedigree": [
+            {"id": "F", "father": None, "mother": None, "sex": "male"},
+            {"id": "M1", "father": None, "mother": None, "sex": "female"},
+            {"id": "M2", "father": None, "mother": None, "sex": "female"},
+            {"id": "S1", "father": "F", "mother": "M1", "sex": "female"},
+            {"id": "S2", "father": "F", "mother": "M2", "sex": "female"}]},
+        {"name": "unrelated", "pedigree": [
+            {"id": "S1", "father": None, "mother": None, "sex": "female"},
+            {"id": "S2", "father": None, "mother": None, "sex": "female"}]},
+    ]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(case))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total_lr"] == pytest.approx(1.25, rel=1e-12)
+
+    bad = _paternity_case()
+    bad["markers"][0]["chromosome"] = "X"
+    path.write_text(json.dumps(bad))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "genotypes.AF.M1" in proc.stderr
+    assert "a male has one X" in proc.stderr
+    assert "sample AF" in proc.stderr
+    assert "marker M1" in proc.stderr

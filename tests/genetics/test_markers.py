@@ -8,6 +8,7 @@ from reunite.errors import MarkerError
 from reunite.genetics.kits import KITS, get_kit
 from reunite.genetics.markers import (
     MARKERS,
+    X_LINKAGE_GROUPS,
     ChromosomeType,
     canonical_marker_name,
     get_marker,
@@ -71,6 +72,21 @@ class TestMarkers:
         assert ChromosomeType.XY is get_marker("Amelogenin").chromosome
         assert get_marker("vWA").is_autosomal
         assert not get_marker("DYS391").is_autosomal
+
+    def test_argus_x12__twelve_x_strs_in_four_linkage_groups(self) -> None:
+        kit = get_kit("Argus X-12")
+        loci = [m for m in kit.markers if m != "AMEL"]
+        assert sorted(loci) == sorted(
+            ["DXS10135", "DXS10074", "DXS10079", "DXS10101", "DXS10103", "DXS10134",
+             "DXS10146", "DXS10148", "DXS7132", "DXS7423", "DXS8378", "HPRTB"])
+        assert all(get_marker(m).chromosome is ChromosomeType.X for m in loci)
+        grouped = sorted(m for group in X_LINKAGE_GROUPS.values() for m in group)
+        assert grouped == sorted(loci)
+        assert all(len(group) == 3 for group in X_LINKAGE_GROUPS.values())
+        assert get_marker("DXS10148").linkage_group == "LG1"
+        assert get_marker("HPRT").linkage_group == "LG3"  # an alias of HPRTB
+        assert get_marker("DXS7423").linkage_group == "LG4"
+        assert get_marker("vWA").linkage_group is None
 
     def test_get_marker__multi_copy_y_loci(self) -> None:
         assert get_marker("DYS385").copies == 2

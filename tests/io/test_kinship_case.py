@@ -265,3 +265,130 @@ def test_parse__a_bad_dropout_value_is_reported_once() -> None:
 
     assert [p.field for p in info.value.problems] == ["dropout.B"]
     assert info.value.problems[0].value == 1.3
+
+
+def _x_case() -> dict[str, Any]:
+    """Father–daughter at one Argus X-12 marker and one marker marked X by hand."""
+    return {
+        "format": "reunite-kinship-case/1",
+        "id": "x-fd",
+        "markers": [
+            {"name": "DXS10135", "alleles": ["20", "21", "22"],
+             "frequencies": [0.1, 0.3, 0.6]},
+            {"name": "XM", "chromosome": "X", "alleles": ["a", "b", "c"],
+             "frequencies": [0.2, 0.3, 0.5]},
+        ],
+        "genotypes": {"F": {"DXS10135": ["20"], "XM": ["a", "a"]},
+                      "D": {"DXS10135": ["20", "22"], "XM": ["a", "b"]}},
+        "hypotheses": [
+            {"name": "father-daughter", "pedigree": [
+                {"id": "F", "father": None, "mother": None, "sex": "male"},
+                {"id": "M", "father": None, "mother": None, "sex": "female"},
+                {"id": "D", "father": "F", "mother": "M", "sex": "female"}]},
+            {"name": "unrelated", "pedigree": [
+                {"id": "F", "father": None, "mother": None, "sex": "male"},
+                {"id": "D", "father": None, "mother": None, "sex": "female"}]},
+        ],
+    }
+
+
+class TestKinshipCaseX:
+    def test_parse__x_markers_and_male_one_allele(self) -> None:
+        case = parse_case(_x_case())
+
+        assert [m.chromosome for m in case.markers] == ["X", "X"]
+        # ["20"] and ["a", "a"] read the same for a male: allele 20, allele a.
+        assert case.genotypes["F"] == {"DXS10135": ("20", "20"), "XM": ("a", "a")}
+        assert case.genotypes["D"]["XM"] == ("a", "b")
+        assert case.notes == ("marker DXS10135: an X-STR, read as X-linked (chromosome X)",)
+
+    def test_solve__father_daughter_lr(self) -> None:
+        # D carries her father's one X: LR = 1/(2·p) per marker, 1/(2·0.1)·1/(2·0.2) = 12.5.
+        result = solve_case(parse_case(_x_case()))
+
+        assert result.lr()["DXS10135"] == pytest.approx(5.0, rel=1e-12)
+        assert result.lr()["XM"] == pytest.approx(2.5, rel=1e-12)
+        assert result.total_lr() == pytest.approx(12.5, rel=1e-12)
+
+    @pytest.mark.parametrize("value", [["a"], ["a", "a"], ["a", None]])
+    def test_parse__male_spellings_read_the_same(self, value: list[Any]) -> None:
+        data = _x_case()
+        data["genotypes"]["F"]["XM"] = value
+
+        assert parse_case(data).genotypes["F"]["XM"] == ("a", "a")
+
+    def test_parse__heterozygous_male_names_person_marker_value(self) -> None:
+        data = _x_case()
+        data["genotypes"]["F"]["XM"] = ["a", "b"]
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        problems = info.value.problems
+        assert len(problems) == 1
+        p = problems[0]
+        assert "a male has one X" in p.message
+        assert (p.sample, p.marker, p.value, p.field) == ("F", "XM", ["a", "b"],
+                                                          "genotypes.F.XM")
+
+    def test_parse__unknown_sex_at_an_x_marker(self) -> None:
+        data = _x_case()
+        data["hypotheses"][1]["pedigree"][1]["sex"] = "unknown"
+        data["hypotheses"][0]["pedigree"][2]["sex"] = "unknown"
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        messages = [(p.sample, p.marker, p.message) for p in info.value.problems]
+        assert len(messages) == 2
+        assert all(s == "D" and "sex unknown" in msg for s, _, msg in messages)
+
+    def test_parse__sex_differs_between_hypotheses(self) -> None:
+        data = _x_case()
+        data["hypotheses"][1]["pedigree"][1]["sex"] = "male"
+
+        with pytest.raises(CaseError, match="invalid kinship case") as info:
+            parse_case(data)
+
+        assert any("sex differs between hypotheses" in p.message and p.sample == "D"
+                   for p in info.value.problems)
+
+    def test_parse__female_with_one_allele(self) -> None:
+        data = _x_case()
+        data["genotypes"]["D"]["XM"] = ["a"]
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        assert any("a female has two X alleles" in p.message for p in info.value.problems)
+
+    @pytest.mark.parametrize(("name", "chromosome", "message"), [
+        ("DXS10135", "autosomal", "is an X-STR: chromosome must be X"),
+        ("D3S1358", "X", "is an autosomal marker; chromosome X does not fit"),
+        ("XM", "Y", 'chromosome must be "autosomal" or "X"'),
+    ])
+    def test_parse__bad_chromosome(self, name: str, chromosome: str, message: str) -> None:
+        data = _x_case()
+        data["markers"][1]["name"] = name
+        data["markers"][1]["chromosome"] = chromosome
+        for per_marker in data["genotypes"].values():
+            per_marker[name] = per_marker.pop("XM")
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        assert any(message in p.message and p.field == "markers[1].chromosome"
+                   for p in info.value.problems)
+
+    def test_parse__male_with_dropout_sees_one_allele_plus_drop_in(self) -> None:
+        data = _x_case()
+        data["dropout"] = {"F": 0.2}
+        data["genotypes"]["F"]["XM"] = ["a", "b"]
+        with pytest.raises(CaseError, match="invalid kinship case") as info:
+            parse_case(data)
+        assert any("at most one allele seen" in p.message for p in info.value.problems)
+
+        data["drop_in"] = 0.05
+        case = parse_case(data)
+        assert case.genotypes["F"]["XM"] == ("a", "b")
+        assert solve_case(case).total_lr() > 0

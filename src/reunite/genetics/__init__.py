@@ -14,6 +14,7 @@ from reunite.genetics.kits import KITS, Kit, get_kit
 from reunite.genetics.markers import (
     AMELOGENIN,
     MARKERS,
+    X_LINKAGE_GROUPS,
     ChromosomeType,
     Marker,
     canonical_marker_name,
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_MIN_ALLELE_COUNT",
     "KITS",
     "MARKERS",
+    "X_LINKAGE_GROUPS",
     "Allele",
     "AlleleKind",
     "ChromosomeType",

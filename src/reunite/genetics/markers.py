@@ -9,6 +9,13 @@ typo never silently becomes a new marker.
 Multi-copy Y loci (``DYS385`` a/b, ``DYF387S1`` a/b) are one marker with ``copies=2``;
 ``DYS385a``/``DYS385b`` are aliases of ``DYS385``.
 
+X-STRs are ``ChromosomeType.X`` (inherited X-linked in the kinship engine). The twelve of
+the Investigator Argus X-12 kit lie in four linkage groups (:data:`X_LINKAGE_GROUPS`,
+``Marker.linkage_group``), clusters of three tightly linked loci each (Xp22.2, Xq12,
+Xq26, Xq28; Szibor et al. 2003, the Argus X-12 handbook, Tillmar et al. 2017). The
+engine treats markers as independent: the metadata is there to say so in reports and to
+let a linkage-aware model use it later (``docs/kinship-case-extensions.md``).
+
 The kits (:class:`Kit`, :data:`KITS`, :func:`get_kit`) live in :mod:`reunite.genetics.kits`
 and are re-exported here.
 """
@@ -28,6 +35,7 @@ __all__ = [
     "AMELOGENIN",
     "KITS",
     "MARKERS",
+    "X_LINKAGE_GROUPS",
     "ChromosomeType",
     "Kit",
     "Marker",
@@ -53,12 +61,15 @@ class Marker:
     """A locus: canonical ``name``, ``chromosome`` type, accepted ``aliases``, ``copies``.
 
     ``copies`` is 2 for duplicated Y loci typed as one marker (DYS385 a/b).
+    ``linkage_group`` names the cluster of tightly linked X-STRs the locus belongs to
+    (``"LG1"``–``"LG4"`` for the Argus X-12 loci, :data:`X_LINKAGE_GROUPS`), else ``None``.
     """
 
     name: str
     chromosome: ChromosomeType
     aliases: tuple[str, ...] = ()
     copies: int = 1
+    linkage_group: str | None = None
 
     @property
     def is_autosomal(self) -> bool:
@@ -214,6 +225,16 @@ _DEFINITIONS: tuple[tuple[str, ChromosomeType, tuple[str, ...]], ...] = (
     ("Yindel", _Y, ("Y indel", "rs2032678")),
 )
 
+X_LINKAGE_GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "LG1": ("DXS10148", "DXS10135", "DXS8378"),  # Xp22.2
+    "LG2": ("DXS7132", "DXS10079", "DXS10074"),  # Xq12
+    "LG3": ("DXS10103", "HPRTB", "DXS10101"),  # Xq26
+    "LG4": ("DXS10146", "DXS10134", "DXS7423"),  # Xq28
+})
+"""The four linkage groups of the Investigator Argus X-12 loci (three loci each, in map
+order). Loci of one group are close enough for recombination fractions of a few per
+cent; loci of different groups are taken as unlinked."""
+
 _MULTI_COPY: Mapping[str, tuple[str, ...]] = {
     "DYS385": ("DYS385a", "DYS385b", "DYS385ab", "DYS385a/b", "DYS385 a/b"),
     "DYF387S1": ("DYF387S1a", "DYF387S1b", "DYF387S1ab", "DYF387S1a/b", "DYF387S1 a/b"),
@@ -230,7 +251,9 @@ def _normalise(name: str) -> str:
 def _build() -> tuple[Mapping[str, Marker], Mapping[str, str]]:
     markers: dict[str, Marker] = {}
     lookup: dict[str, str] = {}
-    entries: list[Marker] = [Marker(n, c, a) for n, c, a in _DEFINITIONS]
+    group_of = {locus: group for group, loci in X_LINKAGE_GROUPS.items() for locus in loci}
+    entries: list[Marker] = [Marker(n, c, a, linkage_group=group_of.get(n))
+                             for n, c, a in _DEFINITIONS]
     entries += [Marker(n, _Y, a, copies=2) for n, a in _MULTI_COPY.items()]
     for marker in entries:
         markers[marker.name] = marker

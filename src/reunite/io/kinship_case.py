@@ -20,6 +20,14 @@ genotypes are observed allele sets (0–2 alleles, 3 with drop-in, no nulls). A 
 ``"silent_frequency": s`` adds a silent allele; a person without drop-out may then be
 typed with one allele or none at that marker.
 
+X-STRs (``docs/kinship-case-extensions.md``): a marker with ``"chromosome": "X"`` is
+inherited X-linked (a marker named as a known X-STR, e.g. the Argus X-12 loci, is read
+as X without it, with a note; ``"autosomal"`` for such a name is an error). A male is
+typed with one allele there: ``["a"]``, ``["a", "a"]`` and ``["a", null]`` all mean
+allele a; two different alleles are an error naming the person, marker and value. A
+female keeps two alleles; every person typed at an X marker must have the same known
+sex in every hypothesis.
+
 A Familias project (``.fam``) is a kinship case too: :func:`familias_case` takes its
 pedigrees as the hypotheses (file order, the first one the numerator), its typed persons,
 its database (frequencies; each sex's mutation model and rates: ``equal`` and
@@ -54,7 +62,7 @@ from reunite.errors import (
 )
 from reunite.genetics.alleles import parse_allele
 from reunite.genetics.hypotheses import Hypothesis
-from reunite.genetics.markers import get_marker, is_known_marker
+from reunite.genetics.markers import ChromosomeType, get_marker, is_known_marker
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import SEXES, Pedigree, Person
 from reunite.io.familias import FamiliasFile, FamiliasLocus, read_familias
@@ -219,6 +227,8 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
                 bad(f"typed person {person!r} is missing from hypothesis {hyp.name!r}",
                     f"hypotheses[{hi}].pedigree", person, sample=person)
 
+    _check_x_genotypes(genotypes, by_name, hypotheses, dropout, bad)
+
     if problems:
         raise CaseError(f"invalid kinship case ({len(problems)} problem"
                         f"{'s' if len(problems) > 1 else ''})", problems=problems,
@@ -234,6 +244,50 @@ def parse_case(data: Any, *, source: str | None = None, position: int | None = N
         notes=tuple(notes),
         dropout=dropout,
     )
+
+
+def _x_sex(person: str, hypotheses: Sequence[Hypothesis]) -> set[str]:
+    return {h.pedigree.person(person).sex for h in hypotheses if person in h.pedigree}
+
+
+def _check_x_genotypes(genotypes: dict[str, dict[str, GenotypeData | None]],
+                       markers: Mapping[str, KinshipMarker], hypotheses: Sequence[Hypothesis],
+                       dropout: Mapping[str, DropoutModel], bad: Any) -> None:
+    """Typed persons at X markers: a known sex, the same in every hypothesis; a male one
+    allele (normalised to ``(a, a)``), a female two (module docstring)."""
+    for person, per_marker in genotypes.items():
+        sexes = _x_sex(person, hypotheses)
+        for mname, g in list(per_marker.items()):
+            marker = markers[mname]
+            if not marker.x_linked or g is None or not sexes:
+                continue
+            fld = f"genotypes.{person}.{mname}"
+            if len(sexes) > 1:
+                bad("the person's sex differs between hypotheses; at an X marker it decides "
+                    "the inheritance", fld, sorted(sexes), mname, person)
+                continue
+            sex = next(iter(sexes))
+            model = dropout.get(person)
+            if sex not in ("male", "female"):
+                bad("sex unknown: at an X marker the sex decides the inheritance (a male "
+                    "has one X, a female two); give the person's sex in the pedigree", fld,
+                    sex, mname, person)
+            elif sex == "male" and model is not None:
+                if len(set(g)) > (2 if model.drop_in > 0 else 1):
+                    bad("a male has one X: at most one allele seen at an X marker"
+                        + (", plus one drop-in" if model.drop_in > 0 else
+                           " (two only with drop_in)"), fld, list(g), mname, person)
+            elif sex == "male":
+                known = {a for a in g if a is not None}
+                if len(known) > 1:
+                    bad("a male has one X: a heterozygous genotype at an X marker (type "
+                        "him with one allele)", fld, list(g), mname, person)
+                elif known:
+                    allele = known.pop()
+                    per_marker[mname] = (allele, allele)
+            elif model is None and len(g) == 1 and marker.silent_frequency == 0.0:
+                bad("a female has two X alleles: a genotype must be a list of two alleles "
+                    "(null for unknown)", fld, list(g), mname, person)
 
 
 def _probability(value: Any, *, upper_open: bool = False) -> bool:
@@ -408,9 +462,8 @@ def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
         bad("marker name must be a non-empty string", f"{fld}.name", name)
         return None
     n_before = len(notes)
-    chromosome = raw.get("chromosome", "autosomal")
-    if chromosome not in ("autosomal", None):
-        bad("only autosomal markers are supported", f"{fld}.chromosome", chromosome, name)
+    chromosome = _parse_chromosome(raw.get("chromosome"), f"{fld}.chromosome", name, bad,
+                                   notes)
     raw_alleles = raw.get("alleles")
     raw_freqs = raw.get("frequencies")
     if not isinstance(raw_alleles, list) or not raw_alleles:
@@ -485,7 +538,28 @@ def _parse_marker(raw: Any, mi: int, raw_genotypes: Mapping[str, Any], bad: Any,
         return None
     return KinshipMarker(name=name, alleles=tuple(allele_list), frequencies=freqs,
                          mutation=mutation if isinstance(mutation, MutationModel) else None,
-                         silent_frequency=float(silent))
+                         silent_frequency=float(silent), chromosome=chromosome)
+
+
+def _parse_chromosome(value: Any, fld: str, name: str, bad: Any, notes: list[str]) -> str:
+    """``"autosomal"`` (default) or ``"X"``; a known X-STR's name reads as X."""
+    known = get_marker(name).chromosome if is_known_marker(name) else None
+    if value is None:
+        if known is ChromosomeType.X:
+            notes.append(f"marker {name}: an X-STR, read as X-linked (chromosome X)")
+            return "X"
+        return "autosomal"
+    if value == "X":
+        if known is ChromosomeType.AUTOSOMAL:
+            bad(f"{name} is an autosomal marker; chromosome X does not fit", fld, value, name)
+        return "X"
+    if value == "autosomal":
+        if known is ChromosomeType.X:
+            bad(f"{name} is an X-STR: chromosome must be X", fld, value, name)
+        return "autosomal"
+    bad('chromosome must be "autosomal" or "X" (Y-STR and mtDNA lineage evidence: '
+        "reunite lineage)", fld, value, name)
+    return "autosomal"
 
 
 def _parse_spec(raw: Any, fld: str, name: str, bad: Any) -> MutationSpec | None:
@@ -655,10 +729,13 @@ def _parse_genotype(g: Any, fld: str, person: str, marker: KinshipMarker, bad: A
     if isinstance(g, list) and len(g) < 2 and marker.silent_frequency > 0:
         # One allele or none seen: a homozygote or a silent allele explains it.
         return _parse_observed(g, fld, person, marker, bad, DropoutModel(0.0))
+    if isinstance(g, list) and len(g) == 1 and marker.x_linked:
+        # A male's one X allele (checked against the sex once the pedigrees are read).
+        return _parse_observed(g, fld, person, marker, bad, DropoutModel(0.0))
     if not isinstance(g, list) or len(g) != 2:
         bad("a genotype must be a list of two alleles (null for unknown); one or no "
-            "allele only for a person in dropout or at a marker with silent_frequency",
-            fld, g, marker.name, person)
+            "allele only for a person in dropout or at a marker with silent_frequency "
+            "(one for a male at an X marker)", fld, g, marker.name, person)
         return None
     out: list[str | None] = []
     for a in g:

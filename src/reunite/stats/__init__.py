@@ -12,6 +12,8 @@
 * :func:`mutation_matrix` (``mutation``): the Familias/pedmut mutation models
   (:class:`MutationSpec` → :class:`MutationModel`).
 * :func:`genotype_index` (``genotypes``): where a genotype sits in per-genotype vectors.
+* X-STRs: ``KinshipMarker(chromosome="X")`` is inherited X-linked in every LR and table
+  (males hemizygous; sexes from the pedigrees; markers independent, no linkage).
 * Degraded samples (``dropout``): drop-out, drop-in and silent alleles in every LR
   (``kinship_lr(..., dropout=...)``), :func:`observation_probability`,
   :func:`estimate_dropout` (:class:`DropoutEstimate`), and the search tables

@@ -13,6 +13,11 @@ whole) and drop-in probability ``c`` (one extra allele ``x`` with probability ``
   ``c·q_x``. Hence ``P(O | S) = (1 − c + c·q(O))·[S = O] + c·q_x·[S = O ∖ {x}]`` with
   ``q(O) = Σ_{x∈O} q_x``.
 
+A *hemizygous* person (a male at an X marker) carries one allele ``a``: it is lost with
+probability ``d`` (one copy, as one allele of a heterozygote; ``h`` plays no part), so
+``S = {a}`` with ``1−d`` and ``{}`` with ``d``; a silent allele gives ``{}``. Drop-in is
+the same, so a male's observed set has at most one allele plus one drop-in.
+
 Two forms are computed:
 
 ``evidence_matrix``
@@ -57,12 +62,15 @@ class EncodedObservation:
     dropout: float = 0.0
     dropout_homozygous: float = 0.0
     drop_in: float = 0.0
+    hemizygous: bool = False
+    """A male at an X marker: one allele (the module docstring)."""
 
     @property
     def lumpable(self) -> bool:
         """Alleles unseen in the data may be lumped into one (needs ``h = d²``: a lump
-        genotype stands for both ``u/u`` and ``u/v`` of unseen alleles)."""
-        return self.dropout_homozygous == self.dropout * self.dropout
+        genotype stands for both ``u/u`` and ``u/v`` of unseen alleles; a hemizygous
+        person's one unseen allele is lost with ``d`` whichever it is)."""
+        return self.hemizygous or self.dropout_homozygous == self.dropout * self.dropout
 
 
 def basis(d: float, h: float) -> FloatArray:
@@ -99,14 +107,23 @@ def _set_values(observed: Sequence[int], n: int, q: FloatArray, c: float
 
 
 def evidence_matrix(observed: Sequence[int], n: int, q: FloatArray, silent: int,
-                    d: float, h: float, c: float) -> FloatArray:
+                    d: float, h: float, c: float, *, hemizygous: bool = False
+                    ) -> FloatArray:
     """``P(O | pat = i, mat = j)``, float64 (n, n), for one observed set ``O``.
 
     ``q`` (n,) are the drop-in probabilities of the working alphabet (0 for the silent
     allele); ``silent`` is the silent allele's index, ``-1`` when there is none.
     With ``d = h = c = 0`` this is the indicator that the non-silent alleles are ``O``.
+    ``hemizygous``: a male at an X marker, one allele; the matrix is diagonal,
+    ``P(O | a) = (1−d)·P(O | S = {a}) + d·P(O | S = {})`` (``P(O | S = {})`` for the
+    silent allele).
     """
     f0, f1, f2 = _set_values(observed, n, q, c)
+    if hemizygous:
+        one = (1.0 - d) * f1 + d * f0
+        if silent >= 0:
+            one[silent] = f0
+        return np.asarray(np.diag(one), dtype=np.float64)
     e = (1.0 - d) ** 2 * f2 + d * (1.0 - d) * (f1[:, None] + f1[None, :]) + d * d * f0
     diag = np.arange(n)
     e[diag, diag] = (1.0 - h) * f1 + h * f0
@@ -118,15 +135,23 @@ def evidence_matrix(observed: Sequence[int], n: int, q: FloatArray, silent: int,
     return np.asarray(e, dtype=np.float64)
 
 
-def survivor_coefficients(table: FloatArray, n: int
+def survivor_coefficients(table: FloatArray, n: int, *, hemizygous: bool = False
                           ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Coefficients in ``β = (1, d, d², h)`` of the surviving-set probabilities.
 
     ``table`` is the ordered genotype distribution (m, m) over ``n`` listed alleles and,
     when ``m = n + 1``, the silent allele last. Returns ``S0`` (4,) for ``{}``, ``S1``
     (4, n) for ``{a}`` and ``S2`` (4, n, n) for ``{a, b}`` (``a ≠ b``; symmetric).
+    ``hemizygous``: the person is a male at an X marker, his allele distribution on the
+    diagonal of ``table``: ``{a}`` with ``1 − d``, ``{}`` with ``d`` (or always, silent).
     """
     m = table.shape[0]
+    if hemizygous:
+        one = np.diag(table)[:n].copy()
+        silent_one = float(table[n, n]) if m > n else 0.0
+        s0 = np.array([silent_one, float(one.sum()), 0.0, 0.0])
+        s1 = np.stack([one, -one, np.zeros(n), np.zeros(n)])
+        return s0, s1, np.zeros((4, n, n))
     t = table[:n, :n]
     sym = t + t.T
     hom = np.diag(t).copy()
@@ -142,15 +167,16 @@ def survivor_coefficients(table: FloatArray, n: int
     return s0, s1, s2
 
 
-def table_coefficients(table: FloatArray, n: int, q: FloatArray) -> FloatArray:
+def table_coefficients(table: FloatArray, n: int, q: FloatArray, *,
+                       hemizygous: bool = False) -> FloatArray:
     """``P(O)`` for every observed set of at most two alleles, as coefficients.
 
     Returns float64 (2, 4, n(n+1)/2 + 1): ``P(O) = β·[0][:, O] + c·β·[1][:, O]`` with
     ``β = (1, d, d², h)``. ``O = {a, b}`` sits at the genotype index of ``(a, b)``,
     ``O = {a}`` at that of ``(a, a)``, ``O = {}`` last. ``q`` (n,): drop-in probabilities
-    of the listed alleles.
+    of the listed alleles. ``hemizygous``: see :func:`survivor_coefficients`.
     """
-    s0, s1, s2 = survivor_coefficients(table, n)
+    s0, s1, s2 = survivor_coefficients(table, n, hemizygous=hemizygous)
     rows, cols = np.triu_indices(n)
     size = n_observed_sets(n)
     out = np.zeros((2, 4, size))
@@ -170,10 +196,10 @@ def table_coefficients(table: FloatArray, n: int, q: FloatArray) -> FloatArray:
     return out
 
 
-def set_coefficients(table: FloatArray, n: int, q: FloatArray, observed: Sequence[int]
-                     ) -> FloatArray:
+def set_coefficients(table: FloatArray, n: int, q: FloatArray, observed: Sequence[int],
+                     *, hemizygous: bool = False) -> FloatArray:
     """Coefficients (2, 4) of ``P(O)`` for one observed set of up to three alleles."""
-    s0, s1, s2 = survivor_coefficients(table, n)
+    s0, s1, s2 = survivor_coefficients(table, n, hemizygous=hemizygous)
     o = tuple(sorted(set(observed)))
 
     def surviving(s: tuple[int, ...]) -> FloatArray:

@@ -17,6 +17,15 @@ Factors are
   is ``a``), else 0; for a person observed through the drop-out model, the given matrix
   P(observed set | pat, mat) (:mod:`reunite.stats._observation`).
 
+X-linked markers (``hemizygous``: the males): a male has one X, so his paternal allele
+variable *is* his maternal one (one variable, tied through the representative map that
+θ's IBD blocks also use), he has no transmission factor from his father (a son gets his
+father's Y) and, as a founder, one founder prior. A daughter's paternal allele then has
+the factor ``M♂[x, c]`` of her father's single allele ``x`` — the diagonal of the usual
+``½·(M♂[f_pat, c] + M♂[f_mat, c])`` with ``f_pat = f_mat = x`` — and a mother transmits one
+of her two alleles to every child as on an autosome. A male's evidence factor is read on
+that diagonal too.
+
 The likelihood is the sum over all variables of the product of factors, computed exactly
 by variable elimination with a greedy min-weight order (the product of the domain sizes of
 a variable's neighbours), which handles loops and inbreeding without loop breaking. Typed
@@ -36,6 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "founder_variables",
     "log_likelihood",
     "log_likelihood_batch",
     "log_marginal",
@@ -201,6 +211,25 @@ def _diagonal(vs: Sequence[int], arr: FloatArray) -> Factor:
     return tuple(uniq), np.ascontiguousarray(out, dtype=np.float64)
 
 
+def founder_variables(fidx: IntArray, midx: IntArray,
+                      hemizygous: NDArray[np.bool_] | None = None) -> list[int]:
+    """Allele variables drawn from the population (those without a parent to copy).
+
+    Autosomal (``hemizygous`` ``None``): both variables ``2k, 2k+1`` of every founder, in
+    person order. X-linked: a female founder's two; a male's one variable ``2k+1`` when he
+    has no mother (his father, if any, gives him no X).
+    """
+    if hemizygous is None:
+        return [2 * k + j for k in range(len(fidx)) if fidx[k] < 0 for j in (0, 1)]
+    out: list[int] = []
+    for k in range(len(fidx)):
+        if fidx[k] < 0 and not hemizygous[k]:
+            out.append(2 * k)
+        if midx[k] < 0:
+            out.append(2 * k + 1)
+    return out
+
+
 def log_likelihood(
     fidx: IntArray,
     midx: IntArray,
@@ -211,10 +240,11 @@ def log_likelihood(
     founder_blocks: Sequence[Sequence[int]] | None = None,
     person_freqs: dict[int, FloatArray] | None = None,
     evidence: dict[int, FloatArray] | None = None,
+    hemizygous: NDArray[np.bool_] | None = None,
 ) -> float:
     """Natural-log likelihood of one marker on one pedigree."""
     return _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, person_freqs,
-                evidence=evidence)[0]
+                evidence=evidence, hemizygous=hemizygous)[0]
 
 
 def log_marginal(
@@ -227,14 +257,16 @@ def log_marginal(
     query: int,
     founder_blocks: Sequence[Sequence[int]] | None = None,
     evidence: dict[int, FloatArray] | None = None,
+    hemizygous: NDArray[np.bool_] | None = None,
 ) -> tuple[float, FloatArray]:
     """Joint of the data and the ordered alleles (paternal, maternal) of person ``query``.
 
     Returns ``(log_scale, table)`` with ``table`` float64 (n, n) over the full alphabet:
-    P(data, pat = i, mat = j) = exp(log_scale) · table[i, j].
+    P(data, pat = i, mat = j) = exp(log_scale) · table[i, j]. For a hemizygous ``query``
+    the table is diagonal: ``table[i, i]`` is P(data, his allele = i).
     """
     log_scale, table = _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, None,
-                            query, evidence)
+                            query, evidence, hemizygous)
     assert table is not None
     return log_scale, table
 
@@ -259,6 +291,7 @@ def _run(
     person_freqs: dict[int, FloatArray] | None = None,
     query: int = -1,
     evidence: dict[int, FloatArray] | None = None,
+    hemizygous: NDArray[np.bool_] | None = None,
 ) -> tuple[float, FloatArray | None]:
     """Build the factors and eliminate (see :func:`log_likelihood` for the arguments).
 
@@ -282,7 +315,11 @@ def _run(
         ``freqs``.
     evidence : dict person index -> float64 array (n, n), optional
         P(data | pat = i, mat = j) of these persons (their ``genotypes`` row is
-        ``(-1, -1)``); their alleles range over the support of the matrix.
+        ``(-1, -1)``); their alleles range over the support of the matrix. For a
+        hemizygous person only the diagonal is read.
+    hemizygous : bool array (N,), optional
+        X-linked marker: the males (one allele variable; nothing from the father; see
+        the module docstring). ``None``: autosomal.
     """
     n_persons = len(fidx)
     n_alleles = len(freqs)
@@ -306,7 +343,7 @@ def _run(
     rep = list(range(2 * n_persons))
     priors: list[int]
     if founder_blocks is None:
-        priors = [2 * k + j for k in range(n_persons) if fidx[k] < 0 for j in (0, 1)]
+        priors = founder_variables(fidx, midx, hemizygous)
     else:
         priors = []
         for block in founder_blocks:
@@ -319,6 +356,9 @@ def _run(
                 return -math.inf, np.zeros((n_alleles, n_alleles)) if query >= 0 else None
             domains[head] = dom
             priors.append(head)
+    if hemizygous is not None:
+        for male_k in np.flatnonzero(hemizygous).tolist():
+            rep[2 * male_k] = rep[2 * male_k + 1]  # one X: paternal variable = maternal one
     doms = [domains[rep[v]] for v in range(2 * n_persons)]
 
     factors: list[Factor] = []
@@ -342,8 +382,8 @@ def _run(
                 ev = (dp == known) | (dm == known)
             factors.append(_diagonal((rep[pv], rep[mv]), ev.astype(np.float64)))
         for parent, var, mat in ((fidx[k], pv, male), (midx[k], mv, female)):
-            if parent < 0:
-                continue
+            if parent < 0 or (var == pv and hemizygous is not None and hemizygous[k]):
+                continue  # a founder allele, or a son's paternal allele (his father's Y)
             gp, gm = 2 * int(parent), 2 * int(parent) + 1
             child_dom = doms[var]
             t_pat = _sub(mat, doms[gp], child_dom, full)  # (parent pat, child)

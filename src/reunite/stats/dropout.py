@@ -13,6 +13,10 @@ commission; references below). For a sample with a
   scaling); the observed set is the union, so an ``x`` already seen changes nothing.
   With probability ``1 − c`` nothing is added. Hence
   ``P(O | S) = (1 − c + c·Σ_{x∈O} p_x)·[S = O] + c·p_x·[S = O ∖ {x}]``.
+* **Hemizygous (a male at an X marker).** One allele ``a``, one copy: lost with
+  probability ``d`` (``d_hom`` plays no part), so ``a`` shows ``{a}`` with ``1 − d`` and
+  nothing with ``d``; a silent allele shows nothing. Drop-in as above, so a male's
+  observed set has at most one allele plus one drop-in.
 * **Silent allele.** A marker may carry a silent (null) allele of frequency ``s``
   (:attr:`KinshipMarker.silent_frequency`): it is never observed, founders draw it with
   probability ``s`` and the listed alleles with their frequencies times ``1 − s``, and it
@@ -91,12 +95,15 @@ def extended_frequencies(marker: KinshipMarker) -> NDArray[np.float64]:
     return np.concatenate([marker.frequencies * (1.0 - s), [s]])
 
 
-def observation_probability(observed: Sequence[str], genotype: tuple[str, str],
-                            marker: KinshipMarker, model: DropoutModel) -> float:
+def observation_probability(observed: Sequence[str], genotype: tuple[str, ...],
+                            marker: KinshipMarker, model: DropoutModel, *,
+                            hemizygous: bool = False) -> float:
     """P(observed set | true genotype) for one sample at ``marker``.
 
     ``genotype`` names listed alleles or :data:`SILENT` (when the marker has a silent
     allele); ``observed`` lists the alleles seen (duplicates mean nothing more).
+    ``hemizygous``: a male at an X marker, ``genotype`` his one allele (``("a",)`` or
+    ``("a", "a")``).
     """
     n = marker.n_alleles
     silent = n if marker.silent_frequency > 0 else -1
@@ -114,7 +121,15 @@ def observation_probability(observed: Sequence[str], genotype: tuple[str, str],
     q = np.zeros(m)
     q[:n] = marker.frequencies
     e = _observation.evidence_matrix(o, m, q, silent, model.dropout, model.homozygous,
-                                     model.drop_in)
+                                     model.drop_in, hemizygous=hemizygous)
+    if hemizygous:
+        if len(set(genotype)) != 1:
+            raise CaseError("a male has one X: give his one allele", marker=marker.name,
+                            field="genotype", value=list(genotype))
+        return float(e[index(genotype[0]), index(genotype[0])])
+    if len(genotype) != 2:
+        raise CaseError("a genotype has two alleles", marker=marker.name, field="genotype",
+                        value=list(genotype))
     return float(e[index(genotype[0]), index(genotype[1])])
 
 

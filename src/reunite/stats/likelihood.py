@@ -24,6 +24,20 @@ Genotypes are unordered pairs of allele names; ``None`` for an unknown allele
 (``("14", None)`` is half-typed: the other allele is summed over every allele of the
 marker); a missing or ``None`` genotype means untyped.
 
+X-linked markers (``KinshipMarker(chromosome="X")``): a male has one X, from his mother;
+a father passes his X to his daughters only (his sons get his Y); a mother passes one of
+her two X alleles to every child. Male → daughter transmissions use the marker's male
+mutation matrix, every female meiosis the female one. So at an X marker a male is one
+allele variable with no father (his father, and the father's ancestors through him, are
+pruned unless a female line needs them), a male founder draws one allele (one draw from
+the Balding–Nichols urn with θ), his data is one allele (``("a",)`` or ``("a", "a")``;
+``("a", "b")`` is an error), and with drop-out his one allele is lost with probability d
+(:mod:`reunite.stats._observation`). Everything else — θ, mutation, drop-out and drop-in,
+silent alleles, half-typed females, loops and inbreeding — is the autosomal machinery on
+that pedigree (:mod:`reunite.stats._peeling`). The sex of every person whose data enter
+an X marker must be known: an unknown sex is refused there, not guessed. Markers are
+independent (no linkage; ``docs/kinship-case-extensions.md`` says what that assumes).
+
 Degraded samples (:mod:`reunite.stats.dropout` states the model): the data of a person
 with a :class:`~reunite.genetics.observation.DropoutModel` is the observed allele set,
 and its evidence factor becomes P(observed set | true genotype) instead of an indicator;
@@ -52,13 +66,18 @@ from reunite.stats.mutation import MutationModel, lump_matrix
 from reunite.stats.theta import founder_partitions, partition_key
 
 __all__ = [
+    "CHROMOSOMES",
     "Genotype",
     "GenotypeData",
     "KinshipMarker",
     "Observed",
+    "hemizygous_mask",
     "pedigree_likelihood",
     "pedigree_log_likelihood",
 ]
+
+CHROMOSOMES = ("autosomal", "X")
+"""Where a :class:`KinshipMarker` sits: the inheritance the engine applies."""
 
 Genotype = tuple[str | None, str | None]
 
@@ -74,13 +93,15 @@ partitions, before pruning); beyond it the exact computation is refused, not app
 
 @dataclass(frozen=True, eq=False)
 class KinshipMarker:
-    """One autosomal marker: allele names, founder frequencies and mutation model.
+    """One marker: allele names, founder frequencies, mutation model and chromosome.
 
     ``frequencies`` is float64 parallel to ``alleles``; ``mutation`` ``None`` means no
     mutation. ``silent_frequency`` (s, in [0, 1)) adds a silent allele that is never
     observed: founders draw it with probability s and the listed alleles with their
     frequencies times (1 − s); it neither mutates nor is mutated into. Drop-in alleles are
     drawn from ``frequencies`` as given (see :mod:`reunite.stats.dropout`).
+    ``chromosome`` is ``"autosomal"`` (default) or ``"X"`` (X-linked inheritance; the
+    module docstring); the mutation model's male matrix is then the father → daughter one.
     """
 
     name: str
@@ -88,6 +109,7 @@ class KinshipMarker:
     frequencies: NDArray[np.float64]
     mutation: MutationModel | None = None
     silent_frequency: float = 0.0
+    chromosome: str = "autosomal"
     index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,6 +128,14 @@ class KinshipMarker:
             raise CaseError("silent_frequency must be a number in [0, 1)", marker=self.name,
                             field="silent_frequency", value=s)
         object.__setattr__(self, "silent_frequency", float(s))
+        if self.chromosome not in CHROMOSOMES:
+            raise CaseError(f"chromosome must be one of {', '.join(CHROMOSOMES)}",
+                            marker=self.name, field="chromosome", value=self.chromosome)
+
+    @property
+    def x_linked(self) -> bool:
+        """True for an X-chromosomal marker (males hemizygous)."""
+        return self.chromosome == "X"
 
     @property
     def n_alleles(self) -> int:
@@ -148,6 +178,17 @@ class KinshipMarker:
         return tuple(sorted(out))
 
 
+def hemizygous_mask(pedigree: Pedigree, marker: KinshipMarker) -> NDArray[np.bool_] | None:
+    """The males of ``pedigree`` at an X marker (one allele each); ``None`` if autosomal."""
+    if not marker.x_linked:
+        return None
+    return np.array([p.sex == "male" for p in pedigree.persons], dtype=bool)
+
+
+def _sexes(pedigree: Pedigree) -> list[str]:
+    return [p.sex for p in pedigree.persons]
+
+
 def pedigree_likelihood(
     pedigree: Pedigree,
     genotypes: Mapping[str, GenotypeData | None],
@@ -173,6 +214,7 @@ def pedigree_log_likelihood(
 
     ``dropout`` gives the samples with drop-out (their data are observed allele sets);
     the marker's ``silent_frequency`` adds a silent allele (:mod:`reunite.stats.dropout`).
+    At an X marker the persons' sexes come from ``pedigree`` (module docstring).
     """
     if not (0.0 <= theta < 1.0):
         raise CaseError("theta must lie in [0, 1)", field="theta", value=theta)
@@ -181,12 +223,13 @@ def pedigree_log_likelihood(
             raise CaseError(f"typed person {pid!r} is not in the pedigree", sample=pid,
                             field="genotypes", value=pid, marker=marker.name)
     codes, observations = encode_data(pedigree.index, len(pedigree), genotypes, marker,
-                                      dropout)
+                                      dropout, sexes=_sexes(pedigree))
     fidx = np.asarray(pedigree.fidx, dtype=np.intp)
     midx = np.asarray(pedigree.midx, dtype=np.intp)
     return encoded_log_likelihood(fidx, midx, codes, marker.frequencies, marker.mutation,
                                   theta=theta, observations=observations,
-                                  silent=marker.silent_frequency)
+                                  silent=marker.silent_frequency,
+                                  hemizygous=hemizygous_mask(pedigree, marker))
 
 
 def encode_data(
@@ -195,6 +238,8 @@ def encode_data(
     genotypes: Mapping[str, GenotypeData | None],
     marker: KinshipMarker,
     dropout: Mapping[str, DropoutModel] | None = None,
+    *,
+    sexes: Sequence[str] | None = None,
 ) -> tuple[NDArray[np.intp], dict[int, EncodedObservation]]:
     """Genotype codes (N, 2) and the observed sets of persons read through the model.
 
@@ -202,14 +247,27 @@ def encode_data(
     (no unknown alleles; three alleles only with drop-in); anyone else a genotype, where
     ``("a",)`` reads as ``("a", "a")`` and ``()`` (nothing seen) as an observed set that
     only a silent allele explains.
+
+    At an X marker ``sexes`` (one per person, as :class:`Person.sex`) is required: a male
+    is one allele (``("a",)``, ``("a", "a")`` or ``("a", None)`` mean allele ``a``; two
+    different alleles are an error naming him, the marker and the value; with drop-out
+    one allele seen, two only with drop-in), and a person of unknown sex with data there
+    is refused.
     """
     codes = np.full((n_persons, 2), -1, dtype=np.intp)
     observations: dict[int, EncodedObservation] = {}
+    if marker.x_linked and sexes is None:
+        raise CaseError("an X marker needs the sex of every person", marker=marker.name,
+                        field="sex", value=None)
     for pid, g in genotypes.items():
         if g is None:
             continue
         k = index[pid]
         model = dropout.get(pid) if dropout else None
+        if marker.x_linked:
+            assert sexes is not None
+            if _x_person(codes, observations, k, pid, g, marker, sexes[k], model):
+                continue
         if model is not None and not model.is_zero:
             alleles = marker.encode_observed(g, person=pid)
             if len(alleles) > 3 or (len(alleles) == 3 and model.drop_in == 0.0):
@@ -231,6 +289,44 @@ def encode_data(
     return codes, observations
 
 
+def _x_person(codes: NDArray[np.intp], observations: dict[int, EncodedObservation], k: int,
+              pid: str, g: GenotypeData, marker: KinshipMarker, sex: str,
+              model: DropoutModel | None) -> bool:
+    """Encode person ``k``'s data at an X marker when male (True: done; False: a female,
+    encoded as on an autosome); refuse an unknown sex."""
+    if sex not in ("male", "female"):
+        if len(g) != 2 or any(a is not None for a in g):
+            raise CaseError(
+                f"person {pid!r} has unknown sex: at an X marker the sex decides the "
+                "inheritance (a male has one X, a female two); give the sex in the "
+                "pedigree", marker=marker.name, sample=pid, field="sex", value=sex)
+        return True
+    if sex == "female":
+        return False
+    if model is not None and not model.is_zero:
+        alleles = marker.encode_observed(g, person=pid)
+        if len(alleles) > (2 if model.drop_in > 0.0 else 1):
+            raise CaseError("a male has one X: at most one allele seen, plus one drop-in",
+                            marker=marker.name, sample=pid, field="genotypes",
+                            value=list(g))
+        observations[k] = EncodedObservation(alleles, model.dropout, model.homozygous,
+                                             model.drop_in, hemizygous=True)
+        return True
+    known = {a for a in g if a is not None}
+    if len(known) > 1:
+        raise CaseError("a male has one X: two different alleles at an X marker",
+                        marker=marker.name, sample=pid, field="genotypes", value=list(g))
+    if len(g) > 2:
+        raise CaseError("more than two alleles need a sample with drop-in",
+                        marker=marker.name, sample=pid, field="genotypes", value=list(g))
+    if known:
+        allele = known.pop()
+        codes[k] = marker.encode((allele, allele), person=pid)
+    elif len(g) == 0:
+        observations[k] = EncodedObservation((), hemizygous=True)
+    return True
+
+
 def encoded_log_likelihood(
     fidx: NDArray[np.intp],
     midx: NDArray[np.intp],
@@ -241,16 +337,19 @@ def encoded_log_likelihood(
     theta: float = 0.0,
     observations: Mapping[int, EncodedObservation] | None = None,
     silent: float = 0.0,
+    hemizygous: NDArray[np.bool_] | None = None,
 ) -> float:
     """Log-likelihood from integer arrays (pruning, lumping and θ; no validation).
 
     ``observations`` (person index -> observed set and model) replace the 0/1 evidence
     of those persons by P(observed | genotype); ``silent`` is the silent-allele
-    frequency. Without either the computation is the one for genotypes, unchanged.
+    frequency. ``hemizygous`` (bool (N,), the males) makes the marker X-linked (module
+    docstring; a male's codes are ``(a, a)``). Without any of them the computation is the
+    one for autosomal genotypes, unchanged.
     """
-    if observations or silent > 0.0:
+    if observations or silent > 0.0 or hemizygous is not None:
         return _observed_log_likelihood(fidx, midx, codes, freqs, mutation, theta,
-                                        dict(observations or {}), silent)
+                                        dict(observations or {}), silent, hemizygous)
     fidx, midx, codes, _ = _prune(fidx, midx, codes)
     if fidx.size == 0:
         return 0.0
@@ -267,11 +366,12 @@ def encoded_log_likelihood(
 def _theta_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
                           codes: NDArray[np.intp], freqs: NDArray[np.float64],
                           female: NDArray[np.float64], male: NDArray[np.float64],
-                          theta: float, evidence: dict[int, NDArray[np.float64]] | None
-                          ) -> float:
+                          theta: float, evidence: dict[int, NDArray[np.float64]] | None,
+                          hemizygous: NDArray[np.bool_] | None = None) -> float:
     """θ > 0: the urn-weighted sum over the founders' IBD partitions."""
-    founder_vars, domains = _founder_items(fidx, codes, evidence)
-    swaps = _founder_swaps(fidx, -1)
+    founder_vars, domains = _founder_items(fidx, codes, evidence, midx=midx,
+                                           hemizygous=hemizygous)
+    swaps = _founder_swaps(fidx, -1, midx=midx, hemizygous=hemizygous)
     seen: dict[tuple[int, ...], float] = {}
     total = 0.0
     logs: list[float] = []
@@ -281,7 +381,7 @@ def _theta_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
         ll = seen.get(key, math.nan)
         if math.isnan(ll):
             ll = _peeling.log_likelihood(fidx, midx, codes, freqs, female, male, blocks,
-                                         evidence=evidence)
+                                         evidence=evidence, hemizygous=hemizygous)
             seen[key] = ll
         if ll > -math.inf and weight > 0:
             logs.append(ll)
@@ -306,21 +406,26 @@ class _Observed:
     evidence: dict[int, NDArray[np.float64]]
     single: list[int]
     kept: tuple[int, ...]
+    hemizygous: NDArray[np.bool_] | None = None
 
 
 def _prepare_observed(fidx: NDArray[np.intp], midx: NDArray[np.intp],
                       codes: NDArray[np.intp], freqs: NDArray[np.float64],
                       mutation: MutationModel | None,
-                      observations: dict[int, EncodedObservation], silent: float
-                      ) -> _Observed:
+                      observations: dict[int, EncodedObservation], silent: float,
+                      hemizygous: NDArray[np.bool_] | None = None) -> _Observed:
     """Prune, choose the working alphabet (lumped when exact), add the silent allele and
-    build each observed person's evidence matrix."""
-    codes, observations = _silent_homozygotes(codes, observations, silent)
+    build each observed person's evidence matrix. With ``hemizygous`` (X-linked) a male's
+    father is no parent of his (:func:`_x_parents`), so pruning follows the X lines."""
+    fidx, hemi = _x_parents(fidx, hemizygous)
+    codes, observations = _silent_homozygotes(codes, observations, silent, hemi)
     typed = _typed_mask(codes, observations)
     keep = _keep_mask_typed(fidx, midx, typed, -1)
     kept = tuple(int(k) for k in np.flatnonzero(keep))
     fidx, midx, codes, _ = _apply_keep(fidx, midx, codes, keep, -1)
     observations = _reindex(observations, keep)
+    if hemi is not None:
+        hemi = hemi[keep]
     n_full = freqs.size
     extra = np.array(sorted({a for o in observations.values() for a in o.alleles}),
                      dtype=np.intp)
@@ -330,35 +435,54 @@ def _prepare_observed(fidx: NDArray[np.intp], midx: NDArray[np.intp],
     female, male, wfreqs, silent_index = _with_silent(female, male, wfreqs, silent)
     evidence = _evidence(observations, freqs, mapping, wfreqs.size, silent_index)
     single = (_single_child_founders(fidx, midx, codes, wfreqs, n_full,
-                                     exclude=tuple(evidence)) if fidx.size else [])
-    return _Observed(fidx, midx, codes, wfreqs, female, male, evidence, single, kept)
+                                     exclude=tuple(evidence), hemizygous=hemi)
+              if fidx.size else [])
+    return _Observed(fidx, midx, codes, wfreqs, female, male, evidence, single, kept, hemi)
+
+
+def _x_parents(fidx: NDArray[np.intp], hemizygous: NDArray[np.bool_] | None
+               ) -> tuple[NDArray[np.intp], NDArray[np.bool_] | None]:
+    """At an X marker a male's father is no parent of his X: ``fidx`` without those links
+    (a son's only X ancestor is his mother), and the mask as a bool array."""
+    if hemizygous is None:
+        return fidx, None
+    hemi = np.asarray(hemizygous, dtype=bool)
+    return np.where(hemi, -1, fidx).astype(np.intp), hemi
 
 
 def _observed_log_likelihood(fidx: NDArray[np.intp], midx: NDArray[np.intp],
                              codes: NDArray[np.intp], freqs: NDArray[np.float64],
                              mutation: MutationModel | None, theta: float,
-                             observations: dict[int, EncodedObservation], silent: float
-                             ) -> float:
-    """:func:`encoded_log_likelihood` with observed sets or a silent allele."""
-    w = _prepare_observed(fidx, midx, codes, freqs, mutation, observations, silent)
+                             observations: dict[int, EncodedObservation], silent: float,
+                             hemizygous: NDArray[np.bool_] | None = None) -> float:
+    """:func:`encoded_log_likelihood` with observed sets, a silent allele or X-linked."""
+    w = _prepare_observed(fidx, midx, codes, freqs, mutation, observations, silent,
+                          hemizygous)
     if w.fidx.size == 0:
         return 0.0
     if theta == 0.0:
         person_freqs = (dict.fromkeys(w.single, w.freqs / float(w.freqs.sum()))
                         if w.single else None)
         return _peeling.log_likelihood(w.fidx, w.midx, w.codes, w.freqs, w.female, w.male,
-                                       person_freqs=person_freqs, evidence=w.evidence)
+                                       person_freqs=person_freqs, evidence=w.evidence,
+                                       hemizygous=w.hemizygous)
     return _theta_log_likelihood(w.fidx, w.midx, w.codes, w.freqs, w.female, w.male, theta,
-                                 w.evidence)
+                                 w.evidence, w.hemizygous)
 
 
 def _silent_homozygotes(codes: NDArray[np.intp], observations: dict[int, EncodedObservation],
-                        silent: float
+                        silent: float, hemizygous: NDArray[np.bool_] | None = None
                         ) -> tuple[NDArray[np.intp], dict[int, EncodedObservation]]:
-    """With a silent allele a typed homozygote ``a/a`` is the observed set ``{a}``."""
+    """With a silent allele a typed homozygote ``a/a`` is the observed set ``{a}``.
+
+    Not a hemizygous male: his typed ``a`` is his one allele (a silent one shows nothing).
+    """
     if silent == 0.0:
         return codes, observations
-    hom = np.flatnonzero((codes[:, 0] >= 0) & (codes[:, 0] == codes[:, 1]))
+    homozygous = (codes[:, 0] >= 0) & (codes[:, 0] == codes[:, 1])
+    if hemizygous is not None:
+        homozygous &= ~hemizygous
+    hom = np.flatnonzero(homozygous)
     if hom.size == 0:
         return codes, observations
     codes = codes.copy()
@@ -426,26 +550,29 @@ def _evidence(observations: Mapping[int, EncodedObservation], listed: NDArray[np
     for k, o in observations.items():
         alleles = [int(mapping[a]) if mapping is not None else a for a in o.alleles]
         out[k] = _observation.evidence_matrix(alleles, n_working, q, silent_index,
-                                              o.dropout, o.dropout_homozygous, o.drop_in)
+                                              o.dropout, o.dropout_homozygous, o.drop_in,
+                                              hemizygous=o.hemizygous)
     return out
 
 
 def _single_child_founders(fidx: NDArray[np.intp], midx: NDArray[np.intp],
                            codes: NDArray[np.intp], freqs: NDArray[np.float64],
-                           n_full: int, exclude: Sequence[int] = ()) -> list[int]:
+                           n_full: int, exclude: Sequence[int] = (),
+                           hemizygous: NDArray[np.bool_] | None = None) -> list[int]:
     """Untyped founders with one child, on an unlumped table not summing to exactly 1.
 
     pedprobr samples such a founder's transmitted allele directly, so its other allele
     sums to exactly 1; the engine matches that by normalising one of its two priors.
-    ``exclude``: persons typed otherwise (observed sets).
+    ``exclude``: persons typed otherwise (observed sets). Not a hemizygous male: his one
+    allele is the transmitted one.
     """
     if freqs.size != n_full or float(freqs.sum()) == 1.0:
         return []
     n_children = np.bincount(np.concatenate([fidx[fidx >= 0], midx[midx >= 0]]),
                              minlength=fidx.size)
     return [k for k in range(fidx.size)
-            if fidx[k] < 0 and n_children[k] == 1 and (codes[k] < 0).all()
-            and k not in exclude]
+            if fidx[k] < 0 and midx[k] < 0 and n_children[k] == 1 and (codes[k] < 0).all()
+            and k not in exclude and (hemizygous is None or not hemizygous[k])]
 
 
 _BATCH_MAX_ALLELES = 8
@@ -457,6 +584,8 @@ def batch_log_likelihoods(
     codes: Sequence[NDArray[np.intp]],
     markers: Sequence[KinshipMarker],
     observations: Sequence[Mapping[int, EncodedObservation]] | None = None,
+    *,
+    males: NDArray[np.bool_] | None = None,
 ) -> list[float]:
     """θ = 0 log-likelihoods of several markers on one pedigree, batched.
 
@@ -466,12 +595,19 @@ def batch_log_likelihoods(
     eliminated together (:func:`reunite.stats._peeling.log_likelihood_batch`).
     ``observations`` (one mapping per marker) and the markers' silent alleles enter as
     in :func:`encoded_log_likelihood`. Equal to the per-marker computation (tested).
+    X markers (``males``: the pedigree's males, required when there are X markers) are
+    computed one by one with :func:`encoded_log_likelihood`.
     """
     results = [0.0] * len(markers)
     groups: dict[tuple[tuple[int, ...], tuple[bool, ...], tuple[int, ...]],
                  list[tuple[int, Any]]] = {}
     for i, (marker, c) in enumerate(zip(markers, codes, strict=True)):
         obs = dict(observations[i]) if observations is not None else {}
+        if marker.x_linked:
+            results[i] = encoded_log_likelihood(
+                fidx, midx, c, marker.frequencies, marker.mutation, observations=obs,
+                silent=marker.silent_frequency, hemizygous=_males(males, marker))
+            continue
         evidence: dict[int, NDArray[np.float64]] = {}
         if obs or marker.silent_frequency > 0.0:
             w = _prepare_observed(fidx, midx, c, marker.frequencies, marker.mutation, obs,
@@ -539,18 +675,26 @@ def batch_marginals(
     codes: Sequence[NDArray[np.intp]],
     markers: Sequence[KinshipMarker],
     query: int,
+    *,
+    males: NDArray[np.bool_] | None = None,
 ) -> list[tuple[float, NDArray[np.float64]]]:
     """θ = 0 :func:`encoded_log_marginal` of several markers, batched where possible.
 
     Markers without mutation are lumped (observed alleles + one lump), grouped by
     structure, padded and eliminated together, then expanded to their full alphabets;
-    markers with mutation are computed one by one. Equal to the per-marker function.
+    markers with mutation, and X markers (``males``: the pedigree's males), are computed
+    one by one. Equal to the per-marker function.
     """
     results: list[tuple[float, NDArray[np.float64]]] = [(0.0, np.zeros((0, 0)))] * len(
         markers)
     groups: dict[tuple[tuple[int, ...], tuple[bool, ...]], list[tuple[int, Any]]] = {}
     inbred = _parents_related(fidx, midx, query)
     for i, (marker, c) in enumerate(zip(markers, codes, strict=True)):
+        if marker.x_linked:
+            results[i] = encoded_log_marginal(fidx, midx, c, marker.frequencies,
+                                              marker.mutation, query,
+                                              hemizygous=_males(males, marker))
+            continue
         if inbred or (marker.mutation is not None and not marker.mutation.is_trivial):
             results[i] = encoded_log_marginal(fidx, midx, c, marker.frequencies,
                                               marker.mutation, query)
@@ -589,6 +733,13 @@ def batch_marginals(
             results[i] = (float(logs[row]), _expand_lumped(
                 small, observed, rest, markers[i].frequencies))
     return results
+
+
+def _males(males: NDArray[np.bool_] | None, marker: KinshipMarker) -> NDArray[np.bool_]:
+    if males is None:
+        raise CaseError("an X marker needs the sex of every person (males)",
+                        marker=marker.name, field="sex", value=None)
+    return males
 
 
 def _expand_lumped(small: NDArray[np.float64], observed: NDArray[np.intp],
@@ -630,6 +781,7 @@ def encoded_log_marginal(
     theta: float = 0.0,
     observations: Mapping[int, EncodedObservation] | None = None,
     silent: float = 0.0,
+    hemizygous: NDArray[np.bool_] | None = None,
 ) -> tuple[float, NDArray[np.float64]]:
     """Joint probability of the data and the ordered genotype of untyped person ``query``.
 
@@ -643,11 +795,12 @@ def encoded_log_marginal(
     probability ``p_u / Σ unseen p``, and its two unseen alleles are independent draws
     unless they can be identical by descent. So the lump is used only when the parents
     of ``query`` are unrelated (exact; not with mutation or θ, where it is not). With
-    observed sets (``observations``) or a silent allele nothing is lumped.
+    observed sets (``observations``), a silent allele or an X marker (``hemizygous``, the
+    males) nothing is lumped; a male ``query``'s table is diagonal (his one allele).
     """
-    if observations or silent > 0.0:
+    if observations or silent > 0.0 or hemizygous is not None:
         return _observed_log_marginal(fidx, midx, codes, freqs, mutation, query, theta,
-                                      dict(observations or {}), silent)
+                                      dict(observations or {}), silent, hemizygous)
     fidx, midx, codes, query = _prune(fidx, midx, codes, query)
     n = freqs.size
     if mutation is None:
@@ -667,19 +820,22 @@ def encoded_log_marginal(
 def _theta_log_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
                         codes: NDArray[np.intp], freqs: NDArray[np.float64],
                         female: NDArray[np.float64], male: NDArray[np.float64], query: int,
-                        theta: float, evidence: dict[int, NDArray[np.float64]] | None
+                        theta: float, evidence: dict[int, NDArray[np.float64]] | None,
+                        hemizygous: NDArray[np.bool_] | None = None
                         ) -> tuple[float, NDArray[np.float64]]:
     """θ > 0 marginal: the urn-weighted sum over the founders' IBD partitions."""
     n = freqs.size
-    founder_vars, domains = _founder_items(fidx, codes, evidence)
-    swaps = _founder_swaps(fidx, query)
+    founder_vars, domains = _founder_items(fidx, codes, evidence, midx=midx,
+                                           hemizygous=hemizygous)
+    swaps = _founder_swaps(fidx, query, midx=midx, hemizygous=hemizygous)
     seen: dict[tuple[int, ...], tuple[float, NDArray[np.float64]]] = {}
     parts: list[tuple[float, NDArray[np.float64]]] = []
     for blocks, weight in founder_partitions(founder_vars, theta, domains):
         key = partition_key(blocks, founder_vars, swaps)
         if key not in seen:
             seen[key] = _peeling.log_marginal(fidx, midx, codes, freqs, female, male, query,
-                                              blocks, evidence=evidence)
+                                              blocks, evidence=evidence,
+                                              hemizygous=hemizygous)
         ll, table = seen[key]
         if ll > -math.inf and weight > 0:
             parts.append((ll + math.log(weight), table))
@@ -695,14 +851,18 @@ def _theta_log_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
 def _observed_log_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
                            codes: NDArray[np.intp], freqs: NDArray[np.float64],
                            mutation: MutationModel | None, query: int, theta: float,
-                           observations: dict[int, EncodedObservation], silent: float
+                           observations: dict[int, EncodedObservation], silent: float,
+                           hemizygous: NDArray[np.bool_] | None = None
                            ) -> tuple[float, NDArray[np.float64]]:
-    """:func:`encoded_log_marginal` with observed sets or a silent allele (unlumped)."""
-    codes, observations = _silent_homozygotes(codes, observations, silent)
+    """:func:`encoded_log_marginal` with observed sets, a silent allele or X (unlumped)."""
+    fidx, hemi = _x_parents(fidx, hemizygous)
+    codes, observations = _silent_homozygotes(codes, observations, silent, hemi)
     typed = _typed_mask(codes, observations)
     keep = _keep_mask_typed(fidx, midx, typed, query)
     fidx, midx, codes, query = _apply_keep(fidx, midx, codes, keep, query)
     observations = _reindex(observations, keep)
+    if hemi is not None:
+        hemi = hemi[keep]
     n = freqs.size
     if mutation is None:
         female = male = np.eye(n)
@@ -712,9 +872,9 @@ def _observed_log_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
     evidence = _evidence(observations, freqs, None, wfreqs.size, silent_index)
     if theta == 0.0:
         return _peeling.log_marginal(fidx, midx, codes, wfreqs, female, male, query,
-                                     evidence=evidence)
+                                     evidence=evidence, hemizygous=hemi)
     return _theta_log_marginal(fidx, midx, codes, wfreqs, female, male, query, theta,
-                               evidence)
+                               evidence, hemi)
 
 
 def _lumped_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
@@ -762,18 +922,32 @@ def _parents_related(fidx: NDArray[np.intp], midx: NDArray[np.intp], person: int
     return bool(lineage(int(fidx[person])) & lineage(int(midx[person])))
 
 
-def _founder_swaps(fidx: NDArray[np.intp], query: int) -> list[tuple[int, int]]:
+def _founder_swaps(fidx: NDArray[np.intp], query: int, *,
+                   midx: NDArray[np.intp] | None = None,
+                   hemizygous: NDArray[np.bool_] | None = None) -> list[tuple[int, int]]:
     """Pairs (paternal, maternal) of founder allele variables that may be exchanged.
 
-    Not those of ``query``: swapping them would transpose its genotype table.
+    Not those of ``query``: swapping them would transpose its genotype table. At an X
+    marker only female founders have two.
     """
+    if hemizygous is not None and midx is not None:
+        return [(2 * k, 2 * k + 1) for k in range(fidx.size)
+                if fidx[k] < 0 and midx[k] < 0 and not hemizygous[k] and k != query]
     return [(2 * k, 2 * k + 1) for k in range(fidx.size) if fidx[k] < 0 and k != query]
 
 
 def _founder_items(fidx: NDArray[np.intp], codes: NDArray[np.intp],
-                   evidence: Mapping[int, NDArray[np.float64]] | None = None,
+                   evidence: Mapping[int, NDArray[np.float64]] | None = None, *,
+                   midx: NDArray[np.intp] | None = None,
+                   hemizygous: NDArray[np.bool_] | None = None,
                    ) -> tuple[list[int], list[frozenset[int] | None]]:
-    """Founder allele variables and the alleles each can take (typed founders first)."""
+    """Founder allele variables and the alleles each can take (typed founders first).
+
+    At an X marker (``hemizygous``, with ``midx``) the founder alleles are those of
+    :func:`reunite.stats._peeling.founder_variables`: one per male founder.
+    """
+    if hemizygous is not None and midx is not None:
+        return _x_founder_items(fidx, midx, codes, evidence, hemizygous)
     items: list[tuple[int, frozenset[int] | None]] = []
     for k in range(fidx.size):
         if fidx[k] >= 0:
@@ -794,6 +968,33 @@ def _founder_items(fidx: NDArray[np.intp], codes: NDArray[np.intp],
             f"persons without typed descendants) needs more IBD partitions than is "
             f"practical; at most {MAX_THETA_FREE_FOUNDER_ALLELES // 2} are supported",
             field="theta", value=unconstrained // 2)
+    return [v for v, _ in items], [d for _, d in items]
+
+
+def _x_founder_items(fidx: NDArray[np.intp], midx: NDArray[np.intp],
+                     codes: NDArray[np.intp],
+                     evidence: Mapping[int, NDArray[np.float64]] | None,
+                     hemizygous: NDArray[np.bool_]
+                     ) -> tuple[list[int], list[frozenset[int] | None]]:
+    """:func:`_founder_items` at an X marker: a male founder contributes one allele."""
+    items: list[tuple[int, frozenset[int] | None]] = []
+    for v in _peeling.founder_variables(fidx, midx, hemizygous):
+        k = v // 2
+        a, b = int(codes[k, 0]), int(codes[k, 1])
+        dom = frozenset((a, b)) if a >= 0 and b >= 0 else None
+        if evidence is not None and k in evidence:
+            support = np.flatnonzero(evidence[k].any(axis=0) | evidence[k].any(axis=1))
+            dom = (frozenset(int(x) for x in support)
+                   if support.size < evidence[k].shape[0] else None)
+        items.append((v, dom))
+    items.sort(key=lambda t: t[1] is None)
+    unconstrained = sum(1 for _, d in items if d is None)
+    if unconstrained > MAX_THETA_FREE_FOUNDER_ALLELES:
+        raise CaseError(
+            f"θ > 0 with {unconstrained} founder X alleles not fixed by a genotype (after "
+            f"removing persons without typed descendants) needs more IBD partitions than "
+            f"is practical; at most {MAX_THETA_FREE_FOUNDER_ALLELES} are supported",
+            field="theta", value=unconstrained)
     return [v for v, _ in items], [d for _, d in items]
 
 

@@ -3,7 +3,10 @@
 ``kinship_lr(hypotheses, markers, genotypes, theta=...)`` computes, for every hypothesis
 and marker, the exact log-likelihood (:mod:`reunite.stats.likelihood`), and returns an
 :class:`LRResult` (forrel ``kinshipLR``). Markers are independent: the total LR is the
-product over markers, computed as the sum of log-likelihood differences.
+product over markers, computed as the sum of log-likelihood differences. X markers
+(``KinshipMarker(chromosome="X")``) are inherited as X-linked, with each person's sex
+from each hypothesis's pedigree (:mod:`reunite.stats.likelihood`); they too are taken as
+unlinked to each other and to the autosomal markers.
 
 What the special values mean (never clipped):
 
@@ -172,10 +175,11 @@ def kinship_lr(
     ----------
     hypotheses : two or more :class:`Hypothesis`, each pedigree containing every typed
         person.
-    markers : the markers (independent; unlinked).
+    markers : the markers (independent; unlinked), autosomal or X.
     genotypes : ``{person: {marker name: (allele, allele) | None}}``; ``None`` alleles are
         unknown; persons or markers absent are untyped. For a person in ``dropout`` the
-        value is the observed allele set (``("a", "b")``, ``("a",)``, ``()``).
+        value is the observed allele set (``("a", "b")``, ``("a",)``, ``()``). A male at
+        an X marker is one allele: ``("a",)`` or ``("a", "a")``.
     theta : Balding–Nichols θ over all founder alleles of each hypothesis.
     dropout : ``{person: DropoutModel}``, the samples read through the drop-out and
         drop-in model (:mod:`reunite.stats.dropout`); markers' ``silent_frequency`` adds
@@ -212,11 +216,13 @@ def kinship_lr(
             ped = h.pedigree
             fidx = np.asarray(ped.fidx, dtype=np.intp)
             midx = np.asarray(ped.midx, dtype=np.intp)
+            sexes = [p.sex for p in ped.persons]
             encoded = [encode_data(ped.index, len(ped),
                                    {p: genotypes[p].get(marker.name) for p in typed},
-                                   marker, dropout) for marker in markers]
+                                   marker, dropout, sexes=sexes) for marker in markers]
+            males = np.array([s == "male" for s in sexes], dtype=bool)
             values = batch_log_likelihoods(fidx, midx, [c for c, _ in encoded], markers,
-                                           [o for _, o in encoded])
+                                           [o for _, o in encoded], males=males)
             for marker, ll in zip(markers, values, strict=True):
                 logs[h.name][marker.name] = ll
     else:
@@ -242,6 +248,9 @@ def kinship_lr(
     if used:
         params["dropout"] = tuple(sorted((p, tuple(sorted(m.to_dict().items())))
                                          for p, m in used.items()))
+    x_markers = tuple(m.name for m in markers if m.x_linked)
+    if x_markers:
+        params["x_linked"] = x_markers
     if any(m.silent_frequency > 0.0 for m in markers):
         params["silent_frequency"] = tuple((m.name, m.silent_frequency) for m in markers)
     return LRResult(

@@ -34,6 +34,17 @@ candidate's drop-out: ``LR(O) = P(O | family) / P(O | unrelated)``, a look-up, e
 ``missing_person_lr`` with the candidate's :class:`DropoutModel` (tested for every O).
 With d = c = 0 and no silent allele it is the genotype table (``{a}`` = ``a/a``, ``{}``
 impossible).
+
+X markers (``KinshipMarker(chromosome="X")``, :mod:`reunite.stats.likelihood`): the
+missing person's sex (from the family pedigree; it must be known) decides the table. For
+a female it is the genotype distribution as above, with the unrelated denominator
+Hardy–Weinberg; for a male it is *hemizygous*: P(a | family) for his one allele ``a``,
+stored at the position of ``(a, a)`` (the heterozygous positions are 0), and the
+unrelated denominator is ``p_a`` (with θ > 0: the urn probability of one more allele
+given the family's founder alleles). A search matrix that stores a male's X allele as
+``(a, a)`` indexes the table like any other; ``hemizygous[k]`` says which markers are so.
+Observation tables for a male hold P(O | family) for his observed sets ``{a}``, ``{}``
+and, with drop-in, ``{a, b}`` (his allele lost with probability d).
 """
 
 from __future__ import annotations
@@ -52,6 +63,7 @@ from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person
 from reunite.provenance import make_provenance
 from reunite.stats import _observation
+from reunite.stats._observation import EncodedObservation
 from reunite.stats.dropout import extended_frequencies
 from reunite.stats.genotypes import genotype_index, genotype_pairs, hardy_weinberg, n_genotypes
 from reunite.stats.likelihood import (
@@ -97,10 +109,17 @@ class GenotypeTable:
     family: tuple[NDArray[np.float64], ...]
     unrelated: tuple[NDArray[np.float64], ...]
     theta: float = 0.0
+    hemizygous: tuple[bool, ...] = ()
+    """Per marker: the missing person is a male at an X marker (one allele, at ``(a, a)``);
+    empty means no marker is."""
 
     def marker_index(self, marker: str) -> int:
         """Position of ``marker`` in :attr:`markers`."""
         return self.markers.index(marker)
+
+    def is_hemizygous(self, marker: str) -> bool:
+        """True when the missing person has one allele at ``marker`` (a male, X marker)."""
+        return bool(self.hemizygous) and self.hemizygous[self.marker_index(marker)]
 
     def lr(self, marker: str) -> NDArray[np.float64]:
         """LR(g) = P(g | family) / P(g | unrelated) for every genotype of ``marker``."""
@@ -109,8 +128,11 @@ class GenotypeTable:
             return np.asarray(self.family[k] / self.unrelated[k], dtype=np.float64)
 
     def lookup(self, marker: str, genotype: tuple[str, str]) -> float:
-        """LR of one fully typed genotype at ``marker``."""
+        """LR of one fully typed genotype at ``marker`` (a male at an X marker: ``(a, a)``)."""
         k = self.marker_index(marker)
+        if self.is_hemizygous(marker) and genotype[0] != genotype[1]:
+            raise CaseError("a male has one X: two different alleles at an X marker",
+                            marker=marker, field="genotype", value=list(genotype))
         names = self.alleles[k]
         i, j = names.index(genotype[0]), names.index(genotype[1])
         g = genotype_index(i, j, len(names))
@@ -140,6 +162,47 @@ def _hardy_weinberg(marker: KinshipMarker) -> NDArray[np.float64]:
         vec.setflags(write=False)
         _HW_CACHE[marker] = vec
     return vec
+
+
+_HEMI_CACHE: weakref.WeakKeyDictionary[KinshipMarker, NDArray[np.float64]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _hemizygous_frequencies(marker: KinshipMarker) -> NDArray[np.float64]:
+    """An unrelated male's X allele: ``p_a`` at the position of ``(a, a)``, 0 elsewhere."""
+    vec = _HEMI_CACHE.get(marker)
+    if vec is None:
+        n = marker.n_alleles
+        vec = np.zeros(n_genotypes(n))
+        vec[[genotype_index(a, a, n) for a in range(n)]] = marker.frequencies
+        vec.setflags(write=False)
+        _HEMI_CACHE[marker] = vec
+    return vec
+
+
+def _x_sexes(family: Pedigree, missing_id: str, markers: Sequence[KinshipMarker]
+             ) -> tuple[str, NDArray[np.bool_]]:
+    """The missing person's sex (known, when there are X markers) and the family's males."""
+    sex = family.person(missing_id).sex
+    x_markers = [m.name for m in markers if m.x_linked]
+    if x_markers and sex not in ("male", "female"):
+        raise CaseError(f"missing person {missing_id!r} has unknown sex: the genotype table "
+                        "of an X marker depends on it (a male has one X, a female two)",
+                        sample=missing_id, marker=x_markers[0], field="sex", value=sex)
+    return sex, np.array([p.sex == "male" for p in family.persons], dtype=bool)
+
+
+def _family_data(family: Pedigree, genotypes: Mapping[str, Mapping[str, GenotypeData | None]],
+                 marker: KinshipMarker, dropout: Mapping[str, DropoutModel] | None = None
+                 ) -> tuple[NDArray[np.intp], dict[int, EncodedObservation]]:
+    """Codes and observed sets of the relatives at one marker (sexes from ``family``)."""
+    for pid in genotypes:
+        if pid not in family:
+            raise CaseError(f"typed person {pid!r} is not in the family pedigree",
+                            sample=pid, field="genotypes", value=pid)
+    return encode_data(family.index, len(family),
+                       {p: g.get(marker.name) for p, g in genotypes.items()}, marker,
+                       dropout, sexes=[p.sex for p in family.persons])
 
 
 def _unordered(table: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -190,6 +253,8 @@ class ObservationTable:
     unrelated: tuple[NDArray[np.float64], ...]
     silent: tuple[float, ...]
     theta: float = 0.0
+    hemizygous: tuple[bool, ...] = ()
+    """Per marker: the missing person is a male at an X marker (module docstring)."""
 
     def marker_index(self, marker: str) -> int:
         """Position of ``marker`` in :attr:`markers`."""
@@ -244,18 +309,18 @@ def missing_person_observation_table(
     alleles are part of the missing person's genotypes.
     """
     _check_missing(family, missing_id, genotypes)
+    mp_sex, males = _x_sexes(family, missing_id, markers)
     poi_id = _fresh_id(family, "__POI__")
-    with_poi = family.add_person(Person(poi_id, None, None, "unknown"))
+    with_poi = family.add_person(Person(poi_id, None, None, mp_sex))
+    males2 = np.append(males, mp_sex == "male")
     fidx = np.asarray(family.fidx, dtype=np.intp)
     midx = np.asarray(family.midx, dtype=np.intp)
     fidx2 = np.asarray(with_poi.fidx, dtype=np.intp)
     midx2 = np.asarray(with_poi.midx, dtype=np.intp)
     mp = family.index[missing_id]
-    encoded = [encode_data(family.index, len(family),
-                           {p: g.get(marker.name) for p, g in genotypes.items()}, marker,
-                           dropout) for marker in markers]
+    encoded = [_family_data(family, genotypes, marker, dropout) for marker in markers]
     plain = [k for k, (m, (_, obs)) in enumerate(zip(markers, encoded, strict=True))
-             if not obs and m.silent_frequency == 0.0]
+             if not obs and m.silent_frequency == 0.0 and not m.x_linked]
     batched: dict[int, NDArray[np.float64]] = {}
     if theta == 0.0 and plain:
         results = batch_marginals(fidx, midx, [encoded[k][0] for k in plain],
@@ -263,31 +328,38 @@ def missing_person_observation_table(
         batched = {k: table for k, (_, table) in zip(plain, results, strict=True)}
     fam_coef: list[NDArray[np.float64]] = []
     unrel_coef: list[NDArray[np.float64]] = []
+    hemi: list[bool] = []
     for k, marker in enumerate(markers):
         codes, obs = encoded[k]
         s = marker.silent_frequency
+        one = marker.x_linked and mp_sex == "male"
+        hemi.append(one)
         if k in batched:
             table = batched[k]
         else:
             _, table = encoded_log_marginal(fidx, midx, codes, marker.frequencies,
                                             marker.mutation, mp, theta=theta,
-                                            observations=obs, silent=s)
+                                            observations=obs, silent=s,
+                                            hemizygous=males if marker.x_linked else None)
         total = float(table.sum())
         if not total > 0:
             raise CaseError("the family's data are impossible at this marker "
                             "(likelihood 0); no observation table", marker=marker.name,
                             field="genotypes", value=None)
         fam_coef.append(_observation.table_coefficients(table / total, marker.n_alleles,
-                                                        marker.frequencies))
+                                                        marker.frequencies, hemizygous=one))
         if theta == 0.0:
-            unrel_coef.append(_hardy_weinberg_coefficients(marker))
+            unrel_coef.append(_hemizygous_coefficients(marker) if one
+                              else _hardy_weinberg_coefficients(marker))
             continue
         codes2 = np.vstack([codes, [[-1, -1]]]).astype(np.intp)
         _, unrel = encoded_log_marginal(fidx2, midx2, codes2, marker.frequencies,
                                         marker.mutation, len(family), theta=theta,
-                                        observations=obs, silent=s)
+                                        observations=obs, silent=s,
+                                        hemizygous=males2 if marker.x_linked else None)
         unrel_coef.append(_observation.table_coefficients(
-            unrel / float(unrel.sum()), marker.n_alleles, marker.frequencies))
+            unrel / float(unrel.sum()), marker.n_alleles, marker.frequencies,
+            hemizygous=one))
     return ObservationTable(
         missing_id=missing_id,
         markers=tuple(m.name for m in markers),
@@ -296,6 +368,7 @@ def missing_person_observation_table(
         unrelated=tuple(unrel_coef),
         silent=tuple(m.silent_frequency for m in markers),
         theta=theta,
+        hemizygous=tuple(hemi) if any(hemi) else (),
     )
 
 
@@ -312,6 +385,22 @@ def _hardy_weinberg_coefficients(marker: KinshipMarker) -> NDArray[np.float64]:
                                                marker.frequencies)
         coef.setflags(write=False)
         _HW_COEF_CACHE[marker] = coef
+    return coef
+
+
+_HEMI_COEF_CACHE: weakref.WeakKeyDictionary[KinshipMarker, NDArray[np.float64]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _hemizygous_coefficients(marker: KinshipMarker) -> NDArray[np.float64]:
+    """P(O | unrelated male) coefficients at an X marker, θ = 0 (his allele ~ p)."""
+    coef = _HEMI_COEF_CACHE.get(marker)
+    if coef is None:
+        p = extended_frequencies(marker)
+        coef = _observation.table_coefficients(np.diag(p), marker.n_alleles,
+                                               marker.frequencies, hemizygous=True)
+        coef.setflags(write=False)
+        _HEMI_COEF_CACHE[marker] = coef
     return coef
 
 
@@ -361,13 +450,16 @@ def missing_person_genotype_table(
     ----------
     family : the family pedigree, containing the (untyped) missing person.
     missing_id : id of the missing person in ``family``.
-    genotypes : ``{person: {marker: (a, b)}}`` of the typed relatives.
-    markers : the markers, each with its full allele list (the table covers all).
+    genotypes : ``{person: {marker: (a, b)}}`` of the typed relatives (a male at an X
+        marker: ``(a,)`` or ``(a, a)``).
+    markers : the markers, each with its full allele list (the table covers all);
+        autosomal or X (module docstring).
     theta : Balding–Nichols θ over all founder alleles (family founders and the POI).
 
     Raises :class:`CaseError` when the missing person is typed or absent, when the
-    family's data are impossible at a marker (likelihood 0: the table is undefined), or
-    when a marker has a silent allele (then use :func:`missing_person_observation_table`).
+    family's data are impossible at a marker (likelihood 0: the table is undefined),
+    when a marker has a silent allele (then use :func:`missing_person_observation_table`),
+    or when there are X markers and the missing person's sex is unknown.
     """
     silent = [m.name for m in markers if m.silent_frequency > 0.0]
     if silent:
@@ -382,8 +474,10 @@ def missing_person_genotype_table(
             for g in genotypes[missing_id].values()):
         raise CaseError("the missing person must be untyped in the family data",
                         sample=missing_id, field="genotypes", value=missing_id)
+    mp_sex, males = _x_sexes(family, missing_id, markers)
     poi_id = _fresh_id(family, "__POI__")
-    with_poi = family.add_person(Person(poi_id, None, None, "unknown"))
+    with_poi = family.add_person(Person(poi_id, None, None, mp_sex))
+    males2 = np.append(males, mp_sex == "male")
     fidx = np.asarray(family.fidx, dtype=np.intp)
     midx = np.asarray(family.midx, dtype=np.intp)
     fidx2 = np.asarray(with_poi.fidx, dtype=np.intp)
@@ -391,15 +485,26 @@ def missing_person_genotype_table(
     mp = family.index[missing_id]
     fam_vectors: list[NDArray[np.float64]] = []
     unrel_vectors: list[NDArray[np.float64]] = []
-    all_codes = [_family_codes(family, genotypes, marker) for marker in markers]
-    batched = batch_marginals(fidx, midx, all_codes, markers, mp) if theta == 0.0 else None
+    all_data = [_family_data(family, genotypes, marker) if marker.x_linked
+                else (_family_codes(family, genotypes, marker), {}) for marker in markers]
+    autosomal = [k for k, m in enumerate(markers) if not m.x_linked]
+    batched: dict[int, NDArray[np.float64]] = {}
+    if theta == 0.0 and autosomal:
+        results = batch_marginals(fidx, midx, [all_data[k][0] for k in autosomal],
+                                  [markers[k] for k in autosomal], mp)
+        batched = {k: table for k, (_, table) in zip(autosomal, results, strict=True)}
+    hemi: list[bool] = []
     for k, marker in enumerate(markers):
-        codes = all_codes[k]
-        if batched is not None:
-            table = batched[k][1]
+        codes, obs = all_data[k]
+        one = marker.x_linked and mp_sex == "male"
+        hemi.append(one)
+        if k in batched:
+            table = batched[k]
         else:
             _, table = encoded_log_marginal(fidx, midx, codes, marker.frequencies,
-                                            marker.mutation, mp, theta=theta)
+                                            marker.mutation, mp, theta=theta,
+                                            observations=obs or None,
+                                            hemizygous=males if marker.x_linked else None)
         vec = _unordered(table)
         total = float(vec.sum())
         if not total > 0:
@@ -408,11 +513,14 @@ def missing_person_genotype_table(
                             field="genotypes", value=None)
         fam_vectors.append(vec / total)
         if theta == 0.0:
-            unrel_vectors.append(_hardy_weinberg(marker))
+            unrel_vectors.append(_hemizygous_frequencies(marker) if one
+                                 else _hardy_weinberg(marker))
         else:
             codes2 = np.vstack([codes, [[-1, -1]]]).astype(np.intp)
             _, table2 = encoded_log_marginal(fidx2, midx2, codes2, marker.frequencies,
-                                             marker.mutation, len(family), theta=theta)
+                                             marker.mutation, len(family), theta=theta,
+                                             observations=obs or None,
+                                             hemizygous=males2 if marker.x_linked else None)
             vec2 = _unordered(table2)
             unrel_vectors.append(vec2 / float(vec2.sum()))
     return GenotypeTable(
@@ -422,6 +530,7 @@ def missing_person_genotype_table(
         family=tuple(fam_vectors),
         unrelated=tuple(unrel_vectors),
         theta=theta,
+        hemizygous=tuple(hemi) if any(hemi) else (),
     )
 
 
@@ -493,8 +602,21 @@ def table_lr(table: GenotypeTable, poi_genotypes: Mapping[str, tuple[str, str] |
 def encode_family(family: Pedigree, genotypes: Mapping[str, Mapping[str, Genotype | None]],
                   markers: Sequence[KinshipMarker]) -> list[NDArray[np.intp]]:
     """Per marker, the allele indices of every person of ``family``: int ``(len(family),
-    2)``, ``-1`` unknown (the encoding :func:`missing_person_lr_codes` takes)."""
-    return [_family_codes(family, genotypes, marker) for marker in markers]
+    2)``, ``-1`` unknown (the encoding :func:`missing_person_lr_codes` takes). At an X
+    marker a male's one allele ``a`` is ``(a, a)``."""
+    out: list[NDArray[np.intp]] = []
+    for marker in markers:
+        if not marker.x_linked:
+            out.append(_family_codes(family, genotypes, marker))
+            continue
+        codes, observed = _family_data(family, genotypes, marker)
+        if observed:
+            k = next(iter(observed))
+            raise CaseError("nothing seen is an observed set, not a genotype code; use "
+                            "missing_person_lr", marker=marker.name,
+                            sample=family.persons[k].id, field="genotypes", value=[])
+        out.append(codes)
+    return out
 
 
 def missing_person_lr_codes(
@@ -523,6 +645,12 @@ def missing_person_lr_codes(
         raise CaseError("one code pair per marker for the POI and one family array per marker",
                         field="poi_codes", value=poi.shape)
     mp = family.index[missing_id]
+    mp_sex, _ = _x_sexes(family, missing_id, markers)
+    for k, marker in enumerate(markers):
+        if marker.x_linked and mp_sex == "male" and poi[k, 0] >= 0 and poi[k, 1] >= 0 \
+                and poi[k, 0] != poi[k, 1]:
+            raise CaseError("a male has one X: two different alleles at an X marker",
+                            marker=marker.name, field="poi_codes", value=poi[k].tolist())
     # H1 is the family with the POI's codes in the missing person's row; H2 appends the
     # POI as a founder (the last row), as missing_person_hypotheses builds them.
     h1, h2 = missing_person_hypotheses(family, missing_id, _fresh_id(family, "__POI__"))
@@ -538,13 +666,16 @@ def missing_person_lr_codes(
         typed_h1.append(in_place)
         typed_h2.append(np.vstack([codes, poi[k:k + 1]]).astype(np.intp))
     logs: dict[str, dict[str, float]] = {}
-    for name, (fidx, midx), codes_list in ((h1.name, arrays[0], typed_h1),
-                                           (h2.name, arrays[1], typed_h2)):
+    for hyp, (fidx, midx), codes_list in ((h1, arrays[0], typed_h1),
+                                          (h2, arrays[1], typed_h2)):
+        name = hyp.name
+        males = np.array([p.sex == "male" for p in hyp.pedigree.persons], dtype=bool)
         if theta == 0.0:
-            values = batch_log_likelihoods(fidx, midx, codes_list, markers)
+            values = batch_log_likelihoods(fidx, midx, codes_list, markers, males=males)
         else:
             values = [encoded_log_likelihood(fidx, midx, c, m.frequencies, m.mutation,
-                                             theta=theta, silent=m.silent_frequency)
+                                             theta=theta, silent=m.silent_frequency,
+                                             hemizygous=males if m.x_linked else None)
                       for c, m in zip(codes_list, markers, strict=True)]
         logs[name] = {m.name: float(v) for m, v in zip(markers, values, strict=True)}
     return LRResult(case_id=None, hypotheses=(h1.name, h2.name),
