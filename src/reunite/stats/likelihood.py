@@ -277,8 +277,9 @@ def batch_marginals(
     results: list[tuple[float, NDArray[np.float64]]] = [(0.0, np.zeros((0, 0)))] * len(
         markers)
     groups: dict[tuple[tuple[int, ...], tuple[bool, ...]], list[tuple[int, Any]]] = {}
+    inbred = _parents_related(fidx, midx, query)
     for i, (marker, c) in enumerate(zip(markers, codes, strict=True)):
-        if marker.mutation is not None and not marker.mutation.is_trivial:
+        if inbred or (marker.mutation is not None and not marker.mutation.is_trivial):
             results[i] = encoded_log_marginal(fidx, midx, c, marker.frequencies,
                                               marker.mutation, query)
             continue
@@ -364,7 +365,8 @@ def encoded_log_marginal(
     With θ = 0 and no mutation the alleles unseen in the data are lumped first and the
     table expanded afterwards: an unseen allele of ``query`` descends from a founder
     allele that nothing else constrains, so within the lump it is allele ``u`` with
-    probability ``p_u / Σ unseen p`` (exact; not with mutation or θ, where it is not).
+    probability ``p_u / Σ unseen p`` (exact; not with mutation or θ, where it is not,
+    nor for an inbred ``query``, whose two unseen alleles may be one founder allele).
     """
     fidx, midx, codes, query = _prune(fidx, midx, codes, query)
     n = freqs.size
@@ -372,7 +374,8 @@ def encoded_log_marginal(
         female = male = np.eye(n)
     else:
         female, male = mutation.female, mutation.male
-    if theta == 0.0 and (mutation is None or mutation.is_trivial):
+    if theta == 0.0 and (mutation is None or mutation.is_trivial) and not _parents_related(
+            fidx, midx, query):
         observed = np.unique(codes[codes >= 0])
         if observed.size < n - 1:
             return _lumped_marginal(fidx, midx, codes, freqs, observed, query)
@@ -397,6 +400,25 @@ def encoded_log_marginal(
     for ll, table in parts:
         total += math.exp(ll - top) * table
     return top, total
+
+
+def _parents_related(fidx: NDArray[np.intp], midx: NDArray[np.intp], query: int) -> bool:
+    """Whether the parents of ``query`` share an ancestor (or one descends from the other)."""
+    if query < 0 or fidx[query] < 0 or midx[query] < 0:
+        return False
+
+    def lineage(k: int) -> set[int]:
+        seen = {k}
+        stack = [k]
+        while stack:
+            j = stack.pop()
+            for parent in (int(fidx[j]), int(midx[j])):
+                if parent >= 0 and parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
+
+    return bool(lineage(int(fidx[query])) & lineage(int(midx[query])))
 
 
 def _lumped_marginal(fidx: NDArray[np.intp], midx: NDArray[np.intp],
