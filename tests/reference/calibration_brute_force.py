@@ -37,8 +37,13 @@ def brute_force_genotype_distribution(
             with_mp[mp] = (i, j)
             h1.append(brute_force_likelihood(fidx, midx, with_mp, freqs, female, male,
                                              theta) / refs)
-            h2.append(brute_force_likelihood([*fidx, -1], [*midx, -1], [*genotypes, (i, j)],
-                                             freqs, female, male, theta) / refs)
+            if theta == 0.0:
+                # An unrelated founder's genotype is independent of the family: HW.
+                h2.append(freqs[i] ** 2 if i == j else 2.0 * freqs[i] * freqs[j])
+            else:
+                h2.append(brute_force_likelihood([*fidx, -1], [*midx, -1],
+                                                 [*genotypes, (i, j)], freqs, female, male,
+                                                 theta) / refs)
     return np.array(h1), np.array(h2)
 
 
