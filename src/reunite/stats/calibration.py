@@ -53,6 +53,7 @@ relative error (default 1e-3) for both hypotheses, or the absolute error is belo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -273,7 +274,7 @@ def _any(probabilities: Sequence[float]) -> float:
     """1 − Π(1 − p), accurate for small p."""
     if any(p >= 1.0 for p in probabilities):
         return 1.0
-    return -math.expm1(math.fsum(math.log1p(-p) for p in probabilities))
+    return max(0.0, -math.expm1(math.fsum(math.log1p(-p) for p in probabilities)))
 
 
 def exclusion_power(outcomes: Sequence[MarkerOutcomes]) -> ExclusionPower:
@@ -578,14 +579,16 @@ def _check_database_size(database_size: float) -> float:
 
 def database_threshold(outcomes: Sequence[MarkerOutcomes], database_size: float, *,
                        target: float = DEFAULT_TARGET_CHANCE_MATCHES,
-                       precision: float = 0.01) -> DatabaseThreshold:
+                       precision: float = 0.01,
+                       log_lr_offset: float = 0.0) -> DatabaseThreshold:
     """The smallest ``t ≥ 1`` with ``database_size · P(LR ≥ t | H2) ≤ target``.
 
     One lattice convolution (step ``precision / (L + 1)`` in ln LR) gives rigorous
     bounds on ``P(LR ≥ t | H2)`` at every lattice point; the threshold returned is the
     first point whose upper bound meets the target, within a factor ``e^precision`` of
     the exact infimum. Markov's bound ``P(LR ≥ t | H2) ≤ 1/t`` caps the search at
-    ``t = database_size / target``.
+    ``t = database_size / target``. ``log_lr_offset``: the LR thresholded is
+    ``e^offset · P(o | H1) / P(o | H2)`` (see :func:`calibrate`).
     """
     n_db = _check_database_size(database_size)
     if isinstance(target, bool) or not isinstance(target, int | float) or not (
@@ -606,8 +609,10 @@ def database_threshold(outcomes: Sequence[MarkerOutcomes], database_size: float,
         return DatabaseThreshold(n_db, float(target), 1.0, 1.0, True, Bracket(0.0, 0.0),
                                  Bracket(infinite, infinite), 0.0)
     step = precision / (n + 1)
-    top = max(0, math.ceil(math.log(1.0 / c) / step)) + n + 1
-    bins = [_bin(a, 0.0, step) for a in atoms]
+    # Lattice point j is the threshold e^{jδ} on the reported scale, e^{jδ − offset} on
+    # the outcomes' own; Markov caps the latter at 1/c.
+    top = max(0, math.ceil((math.log(1.0 / c) + log_lr_offset) / step)) + n + 1
+    bins = [_bin(a, -log_lr_offset / n, step) for a in atoms]
     lo, arr, certain = _convolution.lattice_convolution(bins, -n, top)
     # suffix[i] = mass of lattice sums ≥ lo + i (kept sums only), plus the certain ones.
     suffix = certain[:, None] + np.concatenate(
@@ -800,16 +805,17 @@ class FamilyCalibration:
             "database_size": self.database_size,
             "expected_chance_matches": self.expected_chance_matches,
         }
-        if self.observed is not None:
-            p = self.observed.h2
+        if self.observed is not None or self.observed_lr is not None:
+            p = self.observed.h2 if self.observed is not None else None
             out.update({
                 "observed_lr": _finite_or_none(self.observed_lr),
                 "log10_observed_lr": (math.log10(self.observed_lr) if self.observed_lr
                                       and math.isfinite(self.observed_lr) else None),
-                "observed_tail_probability": p.estimate,
-                "observed_tail_probability_bounds": p.to_dict(),
+                "observed_tail_probability": None if p is None else p.estimate,
+                "observed_tail_probability_bounds": None if p is None else p.to_dict(),
                 "observed_expected_chance_matches": (
-                    None if self.database_size is None else self.database_size * p.estimate),
+                    None if self.database_size is None or p is None
+                    else self.database_size * p.estimate),
             })
         if self.database is not None:
             out["database_threshold"] = self.database.to_dict()
@@ -870,6 +876,7 @@ def calibrate(
     observed: Mapping[str, float] | float | None = None,
     observed_lr: float | None = None,
     relative_error: float = DEFAULT_RELATIVE_ERROR,
+    log_lr_offset: Mapping[str, float] | None = None,
     parameters: Mapping[str, Any] | None = None,
 ) -> FamilyCalibration:
     """Calibrate one family: exclusion power, tails and power at ``threshold``, expected
@@ -877,7 +884,12 @@ def calibrate(
     ``target_chance_matches`` (None: skip), and a candidate's p-value when ``observed``
     (its per-marker ln LR, or total LR; see :func:`p_value`) is given. ``observed_lr``
     is the candidate's total LR to report (default: from ``observed``). ``parameters``
-    are added to the provenance (e.g. θ and the mutation model of the tables)."""
+    are added to the provenance (e.g. θ and the mutation model of the tables).
+
+    ``log_lr_offset`` (per marker, natural log): when the LR calibrated is a constant
+    multiple ``c_m · P(o | H1) / P(o | H2)`` of the outcomes' ratio — a kinship case
+    whose H2 gives the references another likelihood than H1 does — thresholds and
+    observed LRs are on that scale (and Markov's bound becomes ``c / t``)."""
     start = time.perf_counter()
     if not outcomes:
         raise CaseError("no markers to calibrate", field="markers", value=0)
@@ -886,19 +898,41 @@ def calibrate(
         raise CaseError("marker names must differ", field="markers", value=names)
     t = _check_threshold(threshold)
     n_db = None if database_size is None else _check_database_size(database_size)
-    tails = tail_probabilities(outcomes, t, relative_error=relative_error)
+    offsets = {m: float((log_lr_offset or {}).get(m, 0.0)) for m in names}
+    if not all(math.isfinite(v) for v in offsets.values()):
+        raise CaseError("LR offsets must be finite", field="log_lr_offset",
+                        value=[m for m, v in offsets.items() if not math.isfinite(v)])
+    shift = math.fsum(offsets.values())
+    if shift == 0.0:
+        tails = tail_probabilities(outcomes, t, relative_error=relative_error)
+    else:
+        atoms = [_atoms(o) for o in outcomes]
+        log_t = math.log(t) - shift
+        tails = dataclasses.replace(
+            _tails(atoms, [log_t / len(atoms)] * len(atoms), log_t,
+                   _check_relative_error(relative_error)), threshold=t)
     db = None
     if n_db is not None and target_chance_matches is not None:
-        db = database_threshold(outcomes, n_db, target=target_chance_matches)
+        db = database_threshold(outcomes, n_db, target=target_chance_matches,
+                                log_lr_offset=shift)
     obs = None
     if observed is not None:
-        obs = p_value(outcomes, observed, relative_error=relative_error)
-        if observed_lr is None:
-            observed_lr = (math.exp(min(709.0, math.fsum(observed.values())))
-                           if isinstance(observed, Mapping) else float(observed))
+        if isinstance(observed, Mapping):
+            if observed_lr is None:
+                observed_lr = math.exp(min(709.0, math.fsum(observed.values())))
+            obs = p_value(outcomes, {m: v - offsets.get(m, 0.0) for m, v in observed.items()},
+                          relative_error=relative_error)
+        else:
+            if observed_lr is None:
+                observed_lr = float(observed)
+            obs = p_value(outcomes, float(observed) * math.exp(-shift),
+                          relative_error=relative_error)
+        obs = dataclasses.replace(obs, threshold=observed_lr)
     params: dict[str, Any] = {"threshold": t, "database_size": n_db,
                               "target_chance_matches": target_chance_matches,
                               "relative_error": relative_error, **(parameters or {})}
+    if shift != 0.0:
+        params["reference_lr"] = math.exp(shift)
     return FamilyCalibration(
         markers=tuple(names), exclusion=exclusion_power(outcomes), tails=tails,
         database_size=n_db, database=db, observed_lr=observed_lr, observed=obs,
