@@ -106,7 +106,8 @@ database size is far below one chance match."""
 DEFAULT_TARGET_CHANCE_MATCHES = 0.01
 """Default target of expected chance matches per search for database thresholds."""
 EXACT_ATOMS = 200_000
-"""Most distinct sums the exact convolution carries before switching to the lattice."""
+"""Most combinations of distinct per-marker LRs convolved exactly (``auto``); beyond, the
+lattice."""
 MAX_BINS = 1 << 22
 """Most lattice cells per hypothesis (32 MiB each) in one convolution."""
 _INITIAL_STEP = 0.01
@@ -381,8 +382,11 @@ def _finite_tails(atoms: Sequence[_Atoms], offsets: Sequence[float], log_t: floa
     if any(a.values.size == 0 for a in atoms):
         # A marker whose every outcome has LR 0 or ∞: no finite combination.
         return np.zeros(2), np.zeros(2), Method("exact", n)
-    exact = None if method == "lattice" else _convolution.exact_convolution(
-        [(a.values, a.masses) for a in atoms], EXACT_ATOMS)
+    # Exact when the number of combinations of distinct LRs is small (or when asked for:
+    # then as long as merging equal sums keeps it small).
+    feasible = math.prod(a.values.size for a in atoms) <= EXACT_ATOMS
+    exact = None if method == "lattice" or (method == "auto" and not feasible) else (
+        _convolution.exact_convolution([(a.values, a.masses) for a in atoms], EXACT_ATOMS))
     if exact is None and method == "exact":
         raise InputError(f"more than {EXACT_ATOMS} distinct LRs: the exact convolution is "
                          "not feasible; use method 'auto' or 'lattice'", field="method",
