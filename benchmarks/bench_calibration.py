@@ -205,7 +205,8 @@ t1 <- Sys.time()
 ip <- missingPersonIP(x, missing = d$missing, nsim = d$nsim, threshold = d$threshold,
                       seed = 1, verbose = FALSE)
 t2 <- Sys.time()
-cat(jsonlite::toJSON(list(ep = ep$EPtotal, ep_seconds = as.numeric(t1 - t0, units = "secs"),
+cat(jsonlite::toJSON(list(ep = ep$EPtotal, ep_per_marker = as.list(ep$EPperMarker),
+    ep_seconds = as.numeric(t1 - t0, units = "secs"),
     ip = unname(ip$IP), ip_seconds = as.numeric(t2 - t1, units = "secs")), digits = NA,
     auto_unbox = TRUE), "\n")
 """
@@ -248,12 +249,20 @@ def forrel_side_by_side(table: FrequencyTable, names: Sequence[str], nsim: int
                 continue
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             se = math.sqrt(max(r["ip"] * (1 - r["ip"]), 1e-12) / nsim)
+            ours = cal.exclusion.per_marker
+            raw = r["ep_per_marker"]
+            theirs = ({m: float(v) for m, v in raw.items()} if isinstance(raw, dict) else
+                      {m.name: float(v) for m, v in zip(markers, raw, strict=True)})
+            # With both parents typed 1 − EP is ~1e-20: compare it, and every marker.
             out.append({
                 "shape": shape.name, "markers": len(names), "nsim": nsim,
                 "reunite_exclusion_power": cal.exclusion.total,
                 "forrel_exclusion_power": r["ep"],
-                "exclusion_power_relative_difference": abs(
-                    cal.exclusion.total - r["ep"]) / max(r["ep"], 1e-300),
+                "reunite_not_excluded": math.prod(1 - v for v in ours.values()),
+                "forrel_not_excluded": math.prod(1 - v for v in theirs.values()),
+                "exclusion_power_per_marker_max_relative_difference": max(
+                    abs(ours[m] - theirs[m]) / max(theirs[m], 1e-300) if theirs[m] else
+                    abs(ours[m]) for m in ours),
                 "reunite_power": cal.power, "reunite_power_bounds": cal.tails.h1.to_dict(),
                 "forrel_simulated_power": r["ip"], "forrel_power_standard_error": se,
                 "difference_in_standard_errors": (r["ip"] - cal.power) / se,

@@ -482,3 +482,15 @@ class TestInbredMissingPerson:
         (outcomes,) = _engine(case)
 
         assert np.allclose(outcomes.h1, expected_h1, rtol=1e-12)
+
+
+def test_method_is_exact_when_every_combination_is_decided_without_a_lattice() -> None:
+    # Strong exclusions: at LR ≥ 1 every non-excluded combination of 14 one-parent
+    # markers passes (the smallest LR is 1.25), so no lattice is needed.
+    outcomes = tuple(_one_parent(("10", "11"), f"M{m}")[0] for m in range(14))
+
+    result = tail_probabilities(outcomes, 1.0)
+
+    assert result.method.name == "exact"
+    assert "exact" in result.method.describe()
+    assert _close(result.h2.estimate, (1 - 0.49) ** 14)

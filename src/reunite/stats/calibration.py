@@ -215,7 +215,7 @@ class Method:
 
     def describe(self) -> str:
         """One sentence for reports."""
-        if self.name == "exact":
+        if self.name == "exact" or self.step is None:
             return (f"exact convolution of the per-marker LR distributions of {self.markers} "
                     "markers (equal LRs merged)")
         return (f"convolution of the per-marker ln LR distributions of {self.markers} "
@@ -398,7 +398,8 @@ def _finite_tails(atoms: Sequence[_Atoms], offsets: Sequence[float], log_t: floa
     target = log_t - TIE_TOLERANCE
     trimmed, certain = _trim(atoms, target)
     if trimmed is None:
-        return certain, certain.copy(), Method("lattice", n)
+        # Every combination is decided exactly (certain or out of reach).
+        return certain, certain.copy(), Method("exact", n)
     # The window is widest in the middle of the sequence: markers with many atoms go to
     # the ends, where it is narrow (the sum does not depend on the order).
     by_size = sorted(range(n), key=lambda i: -trimmed[i].values.size)
