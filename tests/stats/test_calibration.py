@@ -40,6 +40,7 @@ from reunite.stats.calibration import (
     lr_distribution,
     outcomes_from_table,
     p_value,
+    tail_function,
     tail_probabilities,
 )
 from reunite.stats.likelihood import KinshipMarker
@@ -318,6 +319,23 @@ class TestAgainstBruteForce:
         # Aligned on the candidate: the candidate itself is in the lower bound.
         own = math.prod(float(h2[g]) for (_, h2), g in zip(brute, combo, strict=True))
         assert lattice.h2.lower >= own * (1 - 1e-9)
+
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=small_families())
+    def test_tail_function_brackets_every_threshold(self, case: dict[str, Any]) -> None:
+        assume(_possible(case))
+        brute = _brute(case)
+        values = sorted({c[0] for c in combinations(brute) if 1.0 <= c[0] < math.inf})
+        thresholds = [1.0, *values, *(v * 1.001 for v in values)]
+
+        tails = tail_function(_engine(case))
+
+        lower, upper = tails.brackets(thresholds)
+        for k, t in enumerate(thresholds):
+            exact_h2, exact_h1 = brute_force_tails(brute, t)
+            assert _in_bracket(Bracket(lower[1, k], upper[1, k]), exact_h2)
+            assert _in_bracket(Bracket(lower[0, k], upper[0, k]), exact_h1)
 
 
 class TestInvariants:

@@ -84,6 +84,7 @@ __all__ = [
     "LRDistribution",
     "MarkerOutcomes",
     "Method",
+    "TailFunction",
     "TailProbabilities",
     "assess_family",
     "calibrate",
@@ -93,6 +94,7 @@ __all__ = [
     "lr_distribution",
     "outcomes_from_table",
     "p_value",
+    "tail_function",
     "tail_probabilities",
 ]
 
@@ -582,66 +584,129 @@ def _check_database_size(database_size: float) -> float:
     return float(database_size)
 
 
+@dataclass(frozen=True, eq=False)
+class TailFunction:
+    """``P(LR ≥ t | H2)`` and ``P(LR ≥ t | H1)`` bracketed at every ``t ≥ min_threshold``
+    (and ``≤ max_threshold``), from one lattice convolution (:func:`tail_function`).
+
+    Cheap per call (a look-up): for many candidates of one family. Its brackets are about
+    ``(L + 1) · step`` wide in ln LR; :func:`p_value` gives a candidate's exactly aligned
+    one (ties included) when that is too coarse.
+    """
+
+    min_threshold: float
+    max_threshold: float | None
+    step: float
+    markers: int
+    lo: int
+    suffix: Float = field(repr=False)
+    infinite: float = 0.0
+
+    def _mass(self, k: NDArray[np.int64]) -> Float:
+        i = np.clip(k - self.lo, 0, self.suffix.shape[1] - 1)
+        return np.asarray(self.suffix[:, i], dtype=np.float64)
+
+    def _check(self, threshold: float) -> float:
+        t = _check_threshold(threshold)
+        if t < self.min_threshold * math.exp(-TIE_TOLERANCE) or (
+                self.max_threshold is not None and t > self.max_threshold):
+            raise InputError("threshold outside the range of the tail function",
+                             field="threshold", value=t)
+        return t
+
+    def brackets(self, thresholds: Sequence[float]) -> tuple[Float, Float]:
+        """``(lower, upper)``, each (2, n): H1 row 0, H2 row 1, at ``thresholds``."""
+        gaps = np.array([math.log(self._check(t) / self.min_threshold) - TIE_TOLERANCE
+                         for t in thresholds]) / self.step
+        k_lo = np.ceil(gaps).astype(np.int64)
+        k_up = (np.floor(gaps - self.markers) + 1).astype(np.int64)
+        lower, upper = self._mass(k_lo), self._mass(k_up)
+        lower[_H1] += self.infinite
+        upper[_H1] += self.infinite
+        return np.clip(lower, 0.0, 1.0), np.clip(np.maximum(lower, upper), 0.0, 1.0)
+
+    def at(self, threshold: float) -> TailProbabilities:
+        """The tails at ``threshold`` (bracketed)."""
+        lower, upper = self.brackets([threshold])
+        h2 = Bracket(float(lower[_H2, 0]), float(upper[_H2, 0]))
+        h1 = Bracket(float(lower[_H1, 0]), float(upper[_H1, 0]))
+        err = max(b.relative_error if b.upper - b.lower > ABSOLUTE_ERROR_FLOOR else 0.0
+                  for b in (h1, h2))
+        return TailProbabilities(float(threshold), h2, h1,
+                                 Method("lattice", self.markers, self.step, err))
+
+
+def tail_function(outcomes: Sequence[MarkerOutcomes], *, min_threshold: float = 1.0,
+                  max_threshold: float | None = None, precision: float = 0.01,
+                  log_lr_offset: float = 0.0) -> TailFunction:
+    """One lattice convolution (step ``precision / (L + 1)`` in ln LR, aligned on
+    ``min_threshold``) whose suffix sums bound the tails at every threshold in range;
+    ``max_threshold`` caps the range (sums certain to pass it are not kept apart).
+    ``log_lr_offset`` as in :func:`calibrate` (thresholds on the offset scale)."""
+    t_min = _check_threshold(min_threshold, "min_threshold")
+    if max_threshold is not None:
+        _check_threshold(max_threshold, "max_threshold")
+    if not (isinstance(precision, int | float) and 0 < precision <= 1):
+        raise InputError("precision must lie in (0, 1]", field="precision", value=precision)
+    atoms = [_atoms(o) for o in outcomes]
+    n = len(atoms)
+    if n == 0:
+        raise InputError("no markers to calibrate", field="markers", value=0)
+    infinite = _any([a.infinite for a in atoms])
+    step = precision / (n + 1)
+    if any(a.values.size == 0 for a in atoms):
+        # Every LR is 0 or ∞ at some marker: no finite LR reaches any threshold.
+        return TailFunction(t_min, max_threshold, step, n, 0, np.zeros((2, 1)), infinite)
+    origin = (math.log(t_min) - log_lr_offset) / n
+    top = None
+    if max_threshold is not None:
+        top = max(0, math.ceil(math.log(max_threshold / t_min) / step)) + 1
+    bins = [_bin(a, origin, step) for a in atoms]
+    lo, arr, certain = _convolution.lattice_convolution(bins, -n, top)
+    suffix = certain[:, None] + np.concatenate(
+        (np.cumsum(arr[:, ::-1], axis=1)[:, ::-1], np.zeros((2, 1))), axis=1)
+    return TailFunction(t_min, max_threshold, step, n, lo, suffix, infinite)
+
+
 def database_threshold(outcomes: Sequence[MarkerOutcomes], database_size: float, *,
                        target: float = DEFAULT_TARGET_CHANCE_MATCHES,
                        precision: float = 0.01,
                        log_lr_offset: float = 0.0) -> DatabaseThreshold:
     """The smallest ``t ≥ 1`` with ``database_size · P(LR ≥ t | H2) ≤ target``.
 
-    One lattice convolution (step ``precision / (L + 1)`` in ln LR) gives rigorous
-    bounds on ``P(LR ≥ t | H2)`` at every lattice point; the threshold returned is the
-    first point whose upper bound meets the target, within a factor ``e^precision`` of
-    the exact infimum. Markov's bound ``P(LR ≥ t | H2) ≤ 1/t`` caps the search at
-    ``t = database_size / target``. ``log_lr_offset``: the LR thresholded is
-    ``e^offset · P(o | H1) / P(o | H2)`` (see :func:`calibrate`).
+    One :func:`tail_function` (lattice step ``precision / (L + 1)`` in ln LR) gives
+    rigorous bounds on ``P(LR ≥ t | H2)`` at every lattice point; the threshold returned
+    is the first point whose upper bound meets the target, within a factor
+    ``e^precision`` of the exact infimum. Markov's bound ``P(LR ≥ t | H2) ≤ 1/t`` caps
+    the search at ``t = database_size / target``. ``log_lr_offset``: the LR thresholded
+    is ``e^offset · P(o | H1) / P(o | H2)`` (see :func:`calibrate`; Markov then caps
+    at ``e^offset · database_size / target``).
     """
     n_db = _check_database_size(database_size)
     if isinstance(target, bool) or not isinstance(target, int | float) or not (
             math.isfinite(target) and target > 0):
         raise InputError("target chance matches must be a positive number", field="target",
                          value=target)
-    if not (isinstance(precision, int | float) and 0 < precision <= 1):
-        raise InputError("precision must lie in (0, 1]", field="precision", value=precision)
-    atoms = [_atoms(o) for o in outcomes]
-    n = len(atoms)
     c = float(target) / n_db
-    infinite = _any([a.infinite for a in atoms])
-    if n == 0:
-        raise InputError("no markers to calibrate", field="markers", value=0)
-    if any(a.values.size == 0 for a in atoms):
-        # Every LR is 0 or ∞ (a marker without a finite LR): no unrelated person reaches
-        # any threshold.
-        return DatabaseThreshold(n_db, float(target), 1.0, 1.0, True, Bracket(0.0, 0.0),
-                                 Bracket(infinite, infinite), 0.0)
-    step = precision / (n + 1)
-    # Lattice point j is the threshold e^{jδ} on the reported scale, e^{jδ − offset} on
-    # the outcomes' own; Markov caps the latter at 1/c.
-    top = max(0, math.ceil((math.log(1.0 / c) + log_lr_offset) / step)) + n + 1
-    bins = [_bin(a, -log_lr_offset / n, step) for a in atoms]
-    lo, arr, certain = _convolution.lattice_convolution(bins, -n, top)
-    # suffix[i] = mass of lattice sums ≥ lo + i (kept sums only), plus the certain ones.
-    suffix = certain[:, None] + np.concatenate(
-        (np.cumsum(arr[:, ::-1], axis=1)[:, ::-1], np.zeros((2, 1))), axis=1)
-
-    def mass_at_least(k: int) -> Float:
-        i = min(max(k - lo, 0), suffix.shape[1] - 1)
-        return np.asarray(suffix[:, i], dtype=np.float64)
-
-    # At lattice point s_j = jδ: lower bound mass(K ≥ j), upper bound mass(K ≥ j − n).
-    js = np.arange(0, top + 1)
-    idx = np.clip(js - n - lo, 0, suffix.shape[1] - 1)
-    upper_h2 = suffix[_H2, idx]
-    j_b = int(js[np.argmax(upper_h2 <= c)]) if np.any(upper_h2 <= c) else top
-    idx_lo = np.clip(js - lo, 0, suffix.shape[1] - 1)
-    above = js[suffix[_H2, idx_lo] > c]
+    n = len(outcomes)
+    step = precision / (n + 1) if n else precision
+    # Lattice points t_j = e^{jδ}, j = 0 … top; the last is past Markov's bound.
+    cap = max(1.0, math.exp(log_lr_offset) / c) * math.exp((n + 2) * step)
+    tails = tail_function(outcomes, min_threshold=1.0, max_threshold=cap,
+                          precision=precision, log_lr_offset=log_lr_offset)
+    top = max(0, math.ceil(math.log(cap) / tails.step) - 1)
+    points = [math.exp(j * tails.step) for j in range(top + 1)]
+    lower, upper = tails.brackets(points)
+    meets = np.flatnonzero(upper[_H2] <= c)
+    j_b = int(meets[0]) if meets.size else top
+    above = np.flatnonzero(lower[_H2] > c)
     j_a = int(above.max()) if above.size else 0
-    lower_t, upper_t = mass_at_least(j_b), mass_at_least(j_b - n)
     return DatabaseThreshold(
-        database_size=n_db, target=float(target), threshold=math.exp(j_b * step),
-        infimum_lower=math.exp(min(j_a, j_b) * step), at_floor=j_b == 0,
-        tail=_bracket(float(lower_t[_H2]), float(upper_t[_H2])),
-        power=_bracket(float(lower_t[_H1]) + infinite, float(upper_t[_H1]) + infinite),
-        step=step)
+        database_size=n_db, target=float(target), threshold=points[j_b],
+        infimum_lower=points[min(j_a, j_b)], at_floor=j_b == 0,
+        tail=_bracket(float(lower[_H2, j_b]), float(upper[_H2, j_b])),
+        power=_bracket(float(lower[_H1, j_b]), float(upper[_H1, j_b])),
+        step=tails.step)
 
 
 @dataclass(frozen=True)
