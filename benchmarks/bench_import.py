@@ -30,11 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from reunite.genetics.frequencies import FrequencyTable, read_nist_1036_frequencies
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.kits import get_kit
 from reunite.governance.consent import Consent, ConsentScope
 from reunite.governance.indices import Index, PersonRole
 from reunite.governance.roles import Actor
+from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.io.genemapper import read_genemapper
 from reunite.services.enrolment import basis_to_record, new_id
 from reunite.services.importing import SampleTarget, import_read_result

@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from reunite.genetics.frequencies import FrequencyTable, read_nist_1036_frequencies
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.pedigree import nuclear_family
+from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.search import ProfileMatrix, blind_search, direct_match, exact_match
 from reunite.search._kernels import get_backend
 from reunite.search.encode import pair_to_code

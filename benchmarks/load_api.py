@@ -38,10 +38,11 @@ import httpx
 import numpy as np
 
 from reunite.config import load_settings
-from reunite.genetics.frequencies import FrequencyTable, read_nist_1036_frequencies
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.kits import get_kit
 from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.roles import Actor, Role
+from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.services import auth
 from reunite.services.batch_import import ImportItem, import_batch
 from reunite.services.demo import FAMILY_SHAPES, register_cases, register_remains

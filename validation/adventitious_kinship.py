@@ -44,26 +44,20 @@ from typing import Any
 
 import numpy as np
 
-from reunite.genetics.frequencies import (
-    FrequencyTable,
-    read_nist_1036_frequencies,
-    read_nist_1036_genotypes,
-)
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.kits import get_kit
 from reunite.genetics.pedigree import Pedigree, Person
 from reunite.genetics.profile import Profile
+from reunite.io.frequencies import read_nist_1036_frequencies, read_nist_1036_genotypes
 from reunite.stats.calibration import (
     exclusion_power,
     outcomes_from_table,
     p_value,
     tail_probabilities,
 )
+from reunite.stats.genotypes import genotype_index
 from reunite.stats.likelihood import KinshipMarker
-from reunite.stats.missing_person import (
-    genotype_index,
-    missing_person_genotype_table,
-    missing_person_lr,
-)
+from reunite.stats.missing_person import missing_person_genotype_table, missing_person_lr
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
 
 SHARED = Path(os.environ.get("REUNITE_SHARED_DIR",
@@ -167,7 +161,7 @@ def summarise(log_lr: np.ndarray) -> dict[str, Any]:
             "max_log10_lr": float(log_lr.max() / LN10) if finite.any() else None}
 
 
-def main() -> int:  # noqa: PLR0915 - one report, step by step
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=5, help="pairs reported per run")
     args = parser.parse_args()

@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from reunite.genetics.frequencies import FrequencyTable, read_nist_1036_frequencies
+from reunite.genetics.frequencies import FrequencyTable
+from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.search import FamilyCase, ProfileMatrix
 from reunite.search._kernels import get_backend
 from reunite.search.screen import family_log_lr_table, screening_markers

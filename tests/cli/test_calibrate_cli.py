@@ -170,6 +170,22 @@ class TestCalibrateExamples:
         assert "observed_lr" not in out
         assert "observed_tail_probability" not in out
 
+    def test_degraded_poi_is_calibrated_over_its_observed_sets(self, tmp_path: Path) -> None:
+        case = copy.deepcopy(CASE)
+        case["dropout"] = {"POI": 0.3}
+        case["genotypes"]["POI"] = {"M1": ["10"], "M2": ["9", "9"], "M3": []}
+        path = write(tmp_path, case)
+        lr = json.loads(subprocess.run([REUNITE, "lr", str(path)], capture_output=True,
+                                       text=True, check=True, timeout=120).stdout)
+
+        proc = run(path, "--poi", "POI", "--threshold", "5", "--json")
+
+        assert proc.returncode == 0, proc.stderr
+        out = json.loads(proc.stdout)
+        assert math.isclose(out["observed_lr"], lr["total_lr"], rel_tol=1e-12)
+        assert 0 < out["observed_tail_probability"] <= 1 / out["observed_lr"] * (1 + 1e-9)
+        assert out["provenance"]["parameters"]["dropout"]["POI"][0] == 0.3
+
     def test_defaults_come_from_the_settings(self, tmp_path: Path) -> None:
         path = write(tmp_path, CASE)
 

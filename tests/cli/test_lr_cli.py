@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -137,6 +138,13 @@ def _mutate(case: dict[str, Any], edit: str) -> dict[str, Any]:
         c["hypotheses"][0]["pedigree"][1]["sex"] = "F"
     elif edit == "female father":
         c["hypotheses"][0]["pedigree"][0]["sex"] = "female"
+    elif edit == "drop-out above 1":
+        c["dropout"] = {"CH": 1.7}
+    elif edit == "null allele with drop-out":
+        c["dropout"] = {"CH": 0.2}
+        c["genotypes"]["CH"]["M1"] = ["1", None]
+    elif edit == "silent frequency of 1":
+        m["silent_frequency"] = 1
     return c
 
 
@@ -148,6 +156,9 @@ def _mutate(case: dict[str, Any], edit: str) -> dict[str, Any]:
     ("unknown model", "telepathic"),
     ("bad sex", "'F'"),
     ("female father", "AF"),
+    ("drop-out above 1", "field dropout.CH, sample CH"),
+    ("null allele with drop-out", "field genotypes.CH.M1, sample CH, marker M1"),
+    ("silent frequency of 1", "field markers[0].silent_frequency"),
 ])
 def test_lr__bad_input_exits_2_without_traceback(tmp_path: Path, edit: str,
                                                  needle: str) -> None:
@@ -218,3 +229,51 @@ def test_lr__unseen_allele_added(tmp_path: Path) -> None:
     out = json.loads(proc.stdout)
     # Allele 1 now has frequency 0.2 × 0.99: LR = 1 / (4 × 0.198).
     assert out["lr"]["M1"] == pytest.approx(1 / (4 * 0.198), rel=1e-12)
+
+
+def test_lr__degraded_child_and_silent_allele(tmp_path: Path) -> None:
+    """The CLI reads drop-out, drop-in and silent alleles (values worked by hand in
+    tests/stats/test_dropout.py)."""
+    case = _paternity_case()
+    case["genotypes"]["CH"]["M1"] = ["1"]
+    case["dropout"] = {"CH": 0.3}
+    case["drop_in"] = 0.05
+    silent = _paternity_case()
+    silent["id"] = "pc-silent"
+    silent["genotypes"] = {"AF": {"M1": ["1", "1"]}, "CH": {"M1": ["2", "2"]}}
+    silent["markers"][0]["silent_frequency"] = 0.05
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([case, silent]))
+
+    proc = run_lr(path)
+
+    assert proc.returncode == 0, proc.stderr
+    degraded, explained = json.loads(proc.stdout)
+    assert degraded["total_lr"] == pytest.approx(0.18906 / 0.100356, rel=1e-12)
+    assert explained["total_lr"] == pytest.approx(0.05 / (0.29 * 0.385), rel=1e-12)
+
+
+def test_lr__one_exclusion_gives_the_default_mutation_lr_beside_lr_0(tmp_path: Path) -> None:
+    case = _paternity_case()
+    case["genotypes"]["CH"]["M1"] = ["3", "3"]  # the father is 1/2: one allele mutated
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    env = {**os.environ, "REUNITE_MUTATION_MODEL": "equal", "REUNITE_MUTATION_RATE": "0.002",
+           "REUNITE_MUTATION_RATE_MALE": "0.004", "REUNITE_DATA_DIR": str(tmp_path)}
+    env.pop("REUNITE_CONFIG", None)
+
+    proc = subprocess.run([REUNITE, "lr", str(path)], capture_output=True, text=True,
+                          check=False, timeout=120, env=env)
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["total_lr"] == 0
+    assert "excluded (LR 0) at 1 marker: M1" in out["notes"][0]
+    assert "excluded (LR 0) at 1 marker: M1" in proc.stderr
+    # Equal model over 3 alleles: the father passes 3 with r_m / 2, the mother with
+    # q3 = (p1 + p2) r_f / 2 + p3 (1 - r_f); LR = (r_m / 2) q3 / p3².
+    p1, p2, p3, r_f, r_m = 0.2, 0.3, 0.5, 0.002, 0.004
+    q3 = (p1 + p2) * r_f / 2 + p3 * (1 - r_f)
+    extra = out["lr_with_default_mutation"]
+    assert extra["mutation"]["male"] == {"model": "equal", "rate": r_m}
+    assert extra["total_lr"] == pytest.approx((r_m / 2) * q3 / p3**2, rel=1e-12)

@@ -12,5 +12,4 @@ def test_all__is_sorted_and_every_name_exists() -> None:
     assert all(hasattr(genetics, name) for name in names)
     assert {"Allele", "Genotype", "Profile", "YHaplotype", "FrequencyTable", "Kit", "KITS",
             "Marker", "ChromosomeType", "parse_allele", "canonical_marker_name", "get_kit",
-            "get_marker", "estimate_frequencies", "read_frequency_csv",
-            "read_nist_1036_frequencies", "read_fbi_2015_frequencies"} <= set(names)
+            "get_marker", "estimate_frequencies"} <= set(names)

@@ -12,7 +12,7 @@ from strategies_io import profile_lists
 from reunite.errors import FileFormatError
 from reunite.genetics.alleles import parse_allele
 from reunite.genetics.frequencies import FrequencyTable
-from reunite.genetics.pedigree import Person
+from reunite.genetics.pedigree import Pedigree, Person
 from reunite.genetics.profile import Genotype, Profile
 from reunite.io.familias import (
     format_familias,
@@ -102,7 +102,104 @@ class TestFamiliasExamples:
                                                        "Reference family 1/R"]
         template = next(p for p in fam.pedigrees if p.name == "Template pedigree 2")
         assert template.family == "Reference family 1"
-        assert Person("Missing male 3", "Missing male 2", None, "male") in template.persons
+        added = "Missing male 3 (added mother)"
+        assert Person("Missing male 3", "Missing male 2", added, "male") in template.persons
+        assert Person(added, None, None, "female") in template.persons
+
+    @pytest.mark.parametrize("path", [f[0] for f in FAM_FILES])
+    def test_read__profiles_loci_and_table_name_markers_alike(
+        self, shared_data: Path, path: str
+    ) -> None:
+        fam = read_familias(shared_data / path, allow_unknown_markers=True)
+        loci = [locus.name for locus in fam.loci]
+        typed = {m for profile in fam.result.profiles for m in profile.genotypes}
+
+        assert typed <= set(loci)
+        assert fam.frequencies is not None
+        assert set(fam.frequencies.markers) <= set(loci)
+
+    def test_read__penta_e_is_one_marker_in_profiles_and_database(
+        self, shared_data: Path
+    ) -> None:
+        fam = read_familias(shared_data / "klink-linkage-familias/pedFamilias_paternity.fam")
+        af = fam.result.profiles[0]
+        penta = next(locus for locus in fam.loci if locus.name == "Penta E")
+
+        # The file spells it PENTA_E in the database and in nothing else.
+        assert "PENTA_E" not in [locus.name for locus in fam.loci]
+        assert "Penta E" in af.genotypes
+        assert {a.text for a in af.genotypes["Penta E"].alleles} <= set(penta.alleles)
+
+    @pytest.mark.parametrize("path", [f[0] for f in FAM_FILES])
+    def test_read__every_pedigree_is_valid(self, shared_data: Path, path: str) -> None:
+        fam = read_familias(shared_data / path, allow_unknown_markers=True)
+
+        for familias_pedigree in fam.pedigrees:
+            pedigree = Pedigree(familias_pedigree.persons)
+            assert all((p.father is None) == (p.mother is None) for p in pedigree.persons)
+
+    def test_read__one_parent_gets_an_added_founder_per_child(self) -> None:
+        # P1 (male) is the father of P2 and P3; no mother is given for either.
+        persons = ONE + ('"P2"\n#FALSE#\n-1\n#FALSE#\n#FALSE#\n0\n'
+                         '"P3"\n#FALSE#\n-1\n#FALSE#\n#TRUE#\n0\n')
+        fam = read_familias(_fam(persons, relations="0\n0\n2\n0\n1\n0\n2\n0\n",
+                                 n_persons=3), name="sim.fam")
+
+        assert fam.pedigrees[0].persons == (
+            Person("P1", None, None, "male"),
+            Person("P2", "P1", "P2 (added mother)", "female"),
+            Person("P3", "P1", "P3 (added mother)", "male"),
+            Person("P2 (added mother)", None, None, "female"),
+            Person("P3 (added mother)", None, None, "female"),
+        )
+
+    def test_read__dvi_parent_sex_from_any_co_parent(self, shared_data: Path) -> None:
+        fam = read_familias(shared_data / "dvir-dvi-examples/familias/exclusionExample.fam")
+        pedigree = next(p for p in fam.pedigrees if p.name == "PED-0768")
+        by_id = {p.id: p for p in pedigree.persons}
+
+        # "Missing person" is the co-parent of the wife for one son and the only parent of
+        # the other: a father in both, the second son's mother added.
+        assert by_id["Missing person"].sex == "male"
+        assert by_id["GMI-221931 [Son]"].father == "Missing person"
+        assert by_id["GMI-221931 [Son]"].mother == "GMI-221931 [Son] (added mother)"
+
+    @pytest.mark.parametrize(("path", "dropout", "dropin", "error"), [
+        ("klink-linkage-familias/halfsib-test.fam", 0.1, 0.01, 0.001),
+        ("dvir-dvi-examples/familias/Ch4-example-4-8-4.fam", 0.1, 0.0, 0.0),
+        ("klink-linkage-familias/pedFamilias_paternity.fam", 0.0, 0.0, 0.0),
+    ])
+    def test_read__advanced_dropout_is_kept_and_warned_about(
+        self, shared_data: Path, path: str, dropout: float, dropin: float, error: float
+    ) -> None:
+        fam = read_familias(shared_data / path, allow_unknown_markers=True)
+        unused = [p for p in fam.result.warnings if problem_code(p) == "unused-setting"]
+
+        assert (fam.dropout, fam.dropin) == (dropout, dropin)
+        assert {(p.field, p.value) for p in unused} == (
+            {("Dropout", dropout)} if dropout else set()) | (
+            {("Dropin", dropin)} if dropin else set()) | (
+            {("Error", error)} if error else set())
+        for problem in unused:
+            assert problem.source == str(shared_data / path)
+            assert f"[Advanced] {problem.field}= {problem.value:g}" in str(problem)
+            assert problem.line is not None
+
+    def test_read__marker_dropout_probability_is_warned_about(self) -> None:
+        data = _fam(ONE).replace(b"Dropout probability = 0 ", b"Dropout probability = 0.05 ")
+
+        fam = read_familias(data, name="sim.fam")
+
+        assert fam.loci[0].dropout == 0.05
+        assert [(p.marker, p.value) for p in fam.result.warnings] == [("D3S1358", 0.05)]
+
+    def test_read__advanced_dropout_out_of_range_is_an_error(self) -> None:
+        data = _fam(ONE) + b"[Advanced]\n[[Direct/Identity]]\nDropout= 1.5\n"
+
+        with pytest.raises(FileFormatError, match="Dropout") as caught:
+            read_familias(data, name="sim.fam")
+
+        assert caught.value.value == "1.5"
 
     def test_read__rest_allele_is_left_out_of_the_table(self, shared_data: Path) -> None:
         fam = read_familias(shared_data / "dvir-dvi-examples/familias/exclusionExample.fam")

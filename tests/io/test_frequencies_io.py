@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reunite.errors import FileFormatError
+from reunite.errors import FileFormatError, FrequencyTableError
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.io.frequencies import (
     detect_frequency_format,
@@ -25,11 +25,15 @@ class TestFrequencyDispatch:
         ("norstr-oslo-frequencies/NorskDB_v2023.txt", "familias"),
         ("dvir-dvi-examples/familias/codis.txt", "familias"),
         ("dvir-dvi-examples/converted/fire_frequencies.csv", "csv"),
+        ("relsim-fbi1999-caucasian/USCaucs.csv", "csv"),
+        ("uk-dna17-population/ukdna17_allele_counts.csv", "nist"),
+        ("mispitools-frequencies/Argentina.csv", "wide"),
+        ("fbi-2015-expanded-codis/FBI_extended_Cauc_022024.csv", "wide"),
     ])
     def test_detect__real_files(self, shared_data: Path, path: str, layout: str) -> None:
         assert detect_frequency_format(shared_data / path) == layout
 
-    def test_read__dispatches_to_the_genetics_loaders(self, shared_data: Path) -> None:
+    def test_read__dispatches_to_each_layout_s_reader(self, shared_data: Path) -> None:
         nist = read_frequencies(
             shared_data / "nist-1036-us-population/nist1036_allele_frequencies.csv")
         fbi = read_frequencies(
@@ -40,6 +44,35 @@ class TestFrequencyDispatch:
         assert nist.name == "NIST 1036 All"
         assert fbi.name == "FBI 2015 Caucasian"
         assert len(norway.markers) == 50
+
+    @pytest.mark.parametrize(("path", "layout"), [
+        ("mispitools-frequencies/Argentina.csv", "wide"),
+        ("norstr-oslo-frequencies/NorskDB_v2023.txt", "familias"),
+    ])
+    def test_read__one_population_layouts_refuse_a_population(
+        self, shared_data: Path, path: str, layout: str
+    ) -> None:
+        with pytest.raises(FrequencyTableError, match=f"a {layout} table holds one") as caught:
+            read_frequencies(shared_data / path, population="Cauc")
+
+        assert caught.value.field == "population"
+        assert caught.value.value == "Cauc"
+
+    def test_read__min_allele_count_reaches_every_reader(self, shared_data: Path) -> None:
+        path = shared_data / "nist-1036-us-population/nist1036_allele_frequencies.csv"
+
+        table = read_frequencies(path, min_allele_count=1)
+
+        n = table.sample_size("TH01")
+        assert n is not None
+        assert table.min_allele_frequency("TH01") == 1 / (2 * n)
+
+    def test_read__unknown_format_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "t.csv"
+        path.write_text("marker,allele,frequency\nTH01,6,1\n")
+
+        with pytest.raises(FrequencyTableError, match="unknown frequency format"):
+            read_frequencies(path, format="xml")  # type: ignore[arg-type]
 
     def test_detect__unknown_layout(self, tmp_path: Path) -> None:
         path = tmp_path / "x.csv"

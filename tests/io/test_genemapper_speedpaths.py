@@ -67,6 +67,18 @@ def test_unquoted_table_reads_as_its_quoted_copy(
     assert plain == quoted
 
 
+def test_short_row_before_a_blank_last_line_is_malformed_not_truncated() -> None:
+    # The file's last line holds only a delimiter (a row of empty cells): the short row
+    # before it was not cut off by truncation, quoted or not.
+    rows = [["Sample Name", "Marker", "Allele 1"], ["S1", "D3S1358"], ["", ""]]
+
+    for quoted in (False, True):
+        with pytest.raises(FileFormatError) as caught:
+            read_genemapper(_text(rows, quoted=quoted, ending=""), name="t.txt")
+
+        assert [(p.line, problem_code(p)) for p in caught.value.problems] == [(2, CODE_ROW)]
+
+
 def test_blank_lines_in_a_bare_table_keep_line_numbers() -> None:
     data = (b"Sample Name\tMarker\tAllele 1\tAllele 2\r\n\r\n"
             b"S1\tvWA\t16\t17\r\n\t\t\t\r\n\r\nS1\tTH01\t9.3\t\r\n"

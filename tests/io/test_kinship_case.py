@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import numpy as np
 import pytest
 
 from reunite.errors import CaseError
-from reunite.io.kinship_case import parse_case, read_cases, solve_case
+from reunite.genetics.observation import DropoutModel
+from reunite.io.kinship_case import KinshipCase, parse_case, read_cases
+from reunite.stats.lr import LRResult, kinship_lr
 
 
 def _case() -> dict[str, Any]:
@@ -101,7 +104,8 @@ class TestKinshipCaseExamples:
 
         assert is_array
         assert len(cases) == 2
-        assert solve_case(cases[0]).total_lr() > 0
+        first = cases[0]
+        assert kinship_lr(first.hypotheses, first.markers, first.genotypes).total_lr() > 0
 
 
 class TestKinshipCaseErrors:
@@ -154,3 +158,110 @@ class TestKinshipCaseErrors:
             parse_case(data)
 
         assert len(info.value.problems) >= 2
+
+
+def solve_case(case: KinshipCase) -> LRResult:
+    """The case's LRs as the file states them (drop-out included)."""
+    return kinship_lr(case.hypotheses, case.markers, case.genotypes, theta=case.theta,
+                      dropout=case.dropout)
+
+
+def _dropout_case() -> dict[str, Any]:
+    """Heterozygous A (10/11) and his child B seen as 10 with drop-out (alleles 10/11/12,
+    p = 0.2/0.3/0.5): the hand-worked case of tests/stats/test_dropout.py."""
+    data = _case()
+    data["genotypes"] = {"A": {"M1": ["10", "11"]}, "B": {"M1": ["10"]}}
+    data["dropout"] = {"B": 0.3}
+    return data
+
+
+class TestKinshipCaseDropout:
+    def test_parse__dropout_drop_in_and_silent_frequency(self) -> None:
+        data = _dropout_case()
+        data["dropout_homozygous"] = {"B": 0.1}
+        data["drop_in"] = 0.05
+        data["markers"][0]["silent_frequency"] = 0.02
+
+        case = parse_case(data)
+
+        assert case.dropout == {"B": DropoutModel(0.3, 0.1, 0.05)}
+        assert case.markers[0].silent_frequency == 0.02
+        assert case.genotypes["B"]["M1"] == ("10",)
+        assert case.genotypes["A"]["M1"] == ("10", "11")
+
+    def test_solve__hand_worked_lr(self) -> None:
+        # ½[0.2·0.91 + 0.8·0.21] + ½[0.2·0.21] over 0.2²·0.91 + 2·0.2·0.8·0.21.
+        case = parse_case(_dropout_case())
+
+        assert math.isclose(solve_case(case).total_lr(), 0.196 / 0.1036, rel_tol=1e-12)
+
+    def test_parse__observed_sets_of_a_person_with_dropout(self) -> None:
+        data = _dropout_case()
+        data["drop_in"] = 0.01
+        for seen, expected in (([], ()), (["10", "10"], ("10", "10")),
+                               (["10", "11", "12"], ("10", "11", "12"))):
+            data["genotypes"]["B"]["M1"] = seen
+
+            assert parse_case(data).genotypes["B"]["M1"] == expected
+
+    def test_parse__one_allele_at_a_silent_marker_without_dropout(self) -> None:
+        data = _case()
+        data["markers"][0]["silent_frequency"] = 0.05
+        data["genotypes"]["A"]["M1"] = ["10"]
+
+        case = parse_case(data)
+
+        assert case.genotypes["A"]["M1"] == ("10",)
+        assert solve_case(case).total_lr() > 0
+
+    @pytest.mark.parametrize(("edit", "field", "sample"), [
+        ({"dropout": {"B": 1.5}}, "dropout.B", "B"),
+        ({"dropout": {"B": "high"}}, "dropout.B", "B"),
+        ({"dropout": {"Z": 0.2}}, "dropout.Z", "Z"),
+        ({"dropout": [0.2]}, "dropout", None),
+        ({"dropout_homozygous": {"B": -0.1}}, "dropout_homozygous.B", "B"),
+        ({"dropout_homozygous": {"A": 0.1}}, "dropout_homozygous.A", "A"),
+        ({"drop_in": 1.0}, "drop_in", None),
+        ({"dropout": {}, "drop_in": 0.1}, "drop_in", None),
+        ({"genotypes": {"A": {"M1": ["10", "11"]}, "B": {"M1": ["10", None]}}},
+         "genotypes.B.M1", "B"),
+        ({"genotypes": {"A": {"M1": ["10", "11"]}, "B": {"M1": ["10", "11", "12"]}}},
+         "genotypes.B.M1", "B"),
+        ({"genotypes": {"A": {"M1": ["10"]}, "B": {"M1": ["10"]}}}, "genotypes.A.M1", "A"),
+    ])
+    def test_parse__bad_dropout_values_name_field_person_value(
+            self, edit: dict[str, Any], field: str, sample: str | None) -> None:
+        data = _dropout_case()
+        data.update(edit)
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data, source="case.json")
+
+        problem = next(p for p in info.value.problems if p.field == field)
+        assert problem.sample == sample
+        assert problem.source == "case.json"
+        assert info.value.case == "c1"
+
+    def test_parse__bad_silent_frequency(self) -> None:
+        data = _dropout_case()
+        data["markers"][0]["silent_frequency"] = 1.0
+
+        with pytest.raises(CaseError) as info:
+            parse_case(data)
+
+        problem = info.value.problems[0]
+        assert problem.field == "markers[0].silent_frequency"
+        assert problem.marker == "M1"
+        assert problem.value == 1.0
+
+
+def test_parse__a_bad_dropout_value_is_reported_once() -> None:
+    """The person's observed sets are still read as such: no echo of the same mistake."""
+    data = _dropout_case()
+    data["dropout"] = {"B": 1.3}
+
+    with pytest.raises(CaseError) as info:
+        parse_case(data)
+
+    assert [p.field for p in info.value.problems] == ["dropout.B"]
+    assert info.value.problems[0].value == 1.3

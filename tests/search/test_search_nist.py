@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reunite.genetics.frequencies import read_nist_1036_frequencies, read_nist_1036_genotypes
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.pedigree import full_siblings, parent_child, singletons
+from reunite.io.frequencies import read_nist_1036_frequencies, read_nist_1036_genotypes
 from reunite.search.direct import direct_match
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.screen import pairwise_log_lr_table, screening_markers

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reunite.genetics.frequencies import read_nist_1036_frequencies
+from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.search import FamilyCase, ProfileMatrix, blind_search
 from reunite.search.screen import block_tables, screening_markers
 from reunite.simulate import get_scenario, simulate_families, simulate_unrelated

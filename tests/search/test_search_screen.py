@@ -11,6 +11,7 @@ from reunite.errors import CaseError, InputError
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.pedigree import Pedigree, Person, nuclear_family
 from reunite.search._kernels import available_backends, get_backend
+from reunite.search.encode import pair_to_code
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.screen import (
     FamilyCase,
@@ -110,7 +111,7 @@ def test_screen_scores__equal_slow_lookup_reference() -> None:
     # Reference: per marker a dict genotype -> log LR, one profile at a time.
     lookup = {
         matrix.markers[m]: {
-            (matrix.alleles(m)[i], matrix.alleles(m)[j]): table[m, j * (j + 1) // 2 + i + 1]
+            (matrix.alleles(m)[i], matrix.alleles(m)[j]): table[m, pair_to_code(i, j)]
             for j in range(len(matrix.alleles(m))) for i in range(j + 1)
         }
         for m in range(matrix.n_markers)

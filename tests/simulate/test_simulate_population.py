@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,48 @@ class TestSimulateErrors:
         sim = simulate_unrelated(FREQS, 2)
         with pytest.raises(InputError, match="exactly one"):
             degrade(sim)
+
+
+def test_simulate_dropout__observed_sets_follow_the_model() -> None:
+    """Frequencies of the simulated observed sets = Σ_g P(g)·P(O | g; d, d², c)."""
+    import itertools
+    from collections import Counter
+
+    from reunite.genetics.observation import DropoutModel
+    from reunite.simulate import simulate_dropout
+    from reunite.simulate.population import marker_alleles
+    from reunite.stats.dropout import observation_probability
+    from reunite.stats.likelihood import KinshipMarker
+
+    n = 40_000
+    sim = simulate_unrelated(FREQS, n, markers=["vWA"], seed=3)
+    seen = simulate_dropout(sim, FREQS, 0.3, drop_in=0.1, seed=4)
+    _, texts, probs = marker_alleles(FREQS, ["vWA"])
+    marker = KinshipMarker("vWA", texts[0], probs[0])
+    model = DropoutModel(0.3, drop_in=0.1)
+    counts = Counter(seen.observed_sets(i)["vWA"] for i in range(n))
+    for size in range(4):
+        for o in itertools.combinations(texts[0], size):
+            expected = sum(probs[0][i] * probs[0][j] * observation_probability(
+                o, (texts[0][i], texts[0][j]), marker, model)
+                for i in range(4) for j in range(4))
+            sd = math.sqrt(n * expected * (1 - expected))
+
+            assert abs(counts.get(o, 0) - n * expected) <= 5 * sd + 1, o
+
+
+def test_simulate_dropout__zero_keeps_the_genotypes_and_checks_its_arguments() -> None:
+    from reunite.simulate import simulate_dropout
+
+    sim = degrade(simulate_unrelated(FREQS, 30, seed=1), drop_probability=0.3, seed=2)
+    seen = simulate_dropout(sim, FREQS, 0.0, seed=5)
+
+    for row in range(30):
+        truth = sim.genotype_texts(row)
+        assert {m: tuple(sorted(set(g))) for m, g in truth.items()} == {
+            m: tuple(sorted(o)) for m, o in seen.observed_sets(row).items()}
+    assert not seen.analysed.all()
+    with pytest.raises(InputError):
+        simulate_dropout(sim, FREQS, 1.5)
+    with pytest.raises(InputError):
+        simulate_dropout(sim, FREQS, 0.1, drop_in=1.0)

@@ -27,6 +27,7 @@ from reference.calibration_brute_force import (
     combinations,
 )
 from reunite.errors import InputError
+from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person, parent_child
 from reunite.stats.calibration import (
     TIE_TOLERANCE,
@@ -38,13 +39,17 @@ from reunite.stats.calibration import (
     exclusion_power,
     format_threshold,
     lr_distribution,
+    outcomes_from_observation_table,
     outcomes_from_table,
     p_value,
     tail_function,
     tail_probabilities,
 )
 from reunite.stats.likelihood import KinshipMarker
-from reunite.stats.missing_person import missing_person_genotype_table
+from reunite.stats.missing_person import (
+    missing_person_genotype_table,
+    missing_person_observation_table,
+)
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
 
 ALLELES = ("10", "11", "12", "13")
@@ -512,3 +517,37 @@ def test_method_is_exact_when_every_combination_is_decided_without_a_lattice() -
     assert result.method.name == "exact"
     assert "exact" in result.method.describe()
     assert _close(result.h2.estimate, (1 - 0.49) ** 14)
+
+
+class TestDegradedCandidate:
+    def _table(self):  # type: ignore[no-untyped-def]
+        marker = KinshipMarker("M", ALLELES, FREQS)
+        return missing_person_observation_table(parent_child("FA", "MP"), "MP",
+                                                {"FA": {"M": ("10", "11")}}, [marker])
+
+    def test_without_drop_out_equals_the_genotype_table(self) -> None:
+        plain = tail_probabilities(_one_parent(), 2.5)
+
+        sets = tail_probabilities(outcomes_from_observation_table(self._table()), 2.5)
+
+        assert _close(sets.h2.estimate, plain.h2.estimate)
+        assert _close(sets.h1.estimate, plain.h1.estimate)
+
+    def test_exclusion_power_with_drop_out_written_out(self) -> None:
+        # Father 10/11: only a child seen as both 12 and 13 is excluded (a lone allele may
+        # hide a dropped 10 or 11): EP = 2 p12 p13 (1 − d)².
+        d = 0.2
+
+        ep = exclusion_power(outcomes_from_observation_table(self._table(), DropoutModel(d)))
+
+        assert _close(ep.total, 2 * P["12"] * P["13"] * (1 - d) ** 2)
+
+    def test_markov_bound_holds_with_drop_out(self) -> None:
+        outcomes = outcomes_from_observation_table(self._table(), DropoutModel(0.3))
+
+        for t in (1.5, 2.5, 4.0):
+            assert tail_probabilities(outcomes, t).h2.upper <= 1 / t * math.exp(TIE_TOLERANCE)
+
+    def test_drop_in_is_refused(self) -> None:
+        with pytest.raises(InputError, match="drop-in"):
+            outcomes_from_observation_table(self._table(), DropoutModel(0.1, drop_in=0.05))

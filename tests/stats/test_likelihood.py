@@ -276,3 +276,51 @@ class TestBatchedMarkers:
                 assert got == -math.inf
             else:
                 assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.integers(0, 2**31 - 1))
+    def test_batched_with_dropout_equals_one_by_one(self, seed: int) -> None:
+        """Markers with observed sets (drop-out, drop-in) and silent alleles, batched."""
+        from reunite.stats._observation import EncodedObservation
+        from reunite.stats.likelihood import batch_log_likelihoods, encoded_log_likelihood
+
+        rng = np.random.default_rng(seed)
+        ped = nuclear_family(("A", "B"), child_sexes=["male", "female"]).add_child(
+            "C", "A", "MO")
+        fidx = np.asarray(ped.fidx, dtype=np.intp)
+        midx = np.asarray(ped.midx, dtype=np.intp)
+        markers, codes, observations = [], [], []
+        for k in range(10):
+            n = int(rng.integers(2, 7))
+            freqs = rng.dirichlet(np.ones(n))
+            mutation = None
+            if k % 3 == 0:
+                mat = mutation_matrix(MutationSpec("equal", rate=0.01), [str(i) for i in
+                                                                         range(n)], freqs)
+                mutation = MutationModel(female=mat, male=mat)
+            silent = float(rng.choice([0.0, 0.0, 0.05]))
+            markers.append(KinshipMarker(f"M{k}", tuple(str(i) for i in range(n)), freqs,
+                                         mutation, silent_frequency=silent))
+            c = rng.integers(0, n, size=(len(ped), 2)).astype(np.intp)
+            c[[ped.index["MO"], ped.index["B"]]] = -1
+            obs = {}
+            for person in ("C", "B") if k % 2 == 0 else ("C",):
+                i = ped.index[person]
+                seen = tuple(sorted({int(a) for a in c[i] if rng.random() > 0.4}))
+                d = float(rng.uniform(0, 0.8))
+                h = d * d if k % 4 else float(rng.uniform(0, 1))
+                obs[i] = EncodedObservation(seen, d, h, float(rng.choice([0.0, 0.05])))
+                c[i] = -1
+            codes.append(c)
+            observations.append(obs)
+
+        batched = batch_log_likelihoods(fidx, midx, codes, markers, observations)
+        single = [encoded_log_likelihood(fidx, midx, c, m.frequencies, m.mutation,
+                                         observations=o, silent=m.silent_frequency)
+                  for c, m, o in zip(codes, markers, observations, strict=True)]
+
+        for got, want in zip(batched, single, strict=True):
+            if want == -math.inf:
+                assert got == -math.inf
+            else:
+                assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)

@@ -8,6 +8,7 @@ import pytest
 from reunite.errors import MutationModelError
 from reunite.stats.mutation import (
     MutationSpec,
+    extend_matrix,
     is_lumpable,
     lump_matrix,
     mutation_matrix,
@@ -122,3 +123,31 @@ class TestErrors:
                             ["X", "Y"], [0.5, 0.5])
 
         assert info.value.value == "X"
+
+
+class TestExtendMatrix:
+    GIVEN = np.array([[0.9, 0.1, 0.0], [0.05, 0.9, 0.05], [0.0, 0.2, 0.8]])
+
+    def test_identity__given_block_kept_added_allele_absorbing(self) -> None:
+        out = extend_matrix(self.GIVEN, 5)
+
+        np.testing.assert_array_equal(out[:3, :3], self.GIVEN)
+        np.testing.assert_array_equal(out[:3, 3:], 0.0)
+        np.testing.assert_array_equal(out[3:], np.eye(5)[3:])
+
+    def test_model__given_proportions_kept_and_added_column_from_the_model(self) -> None:
+        alleles = ("14", "15", "16", "17")
+        p = np.array([0.2, 0.3, 0.4, 0.1])
+        model = mutation_matrix(MutationSpec("onestep", rate=0.01), alleles, p)
+
+        out = extend_matrix(self.GIVEN, 4, model)
+
+        # Row 16 (index 2) mutates to 17 with 0.005 in the model; the rest is the given row.
+        assert out[2, 3] == pytest.approx(0.005, rel=1e-15)
+        np.testing.assert_allclose(out[2, :3], self.GIVEN[2] * (1 - 0.005), rtol=1e-15)
+        np.testing.assert_array_equal(out[3], model[3])
+        np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-15)
+
+    def test_sizes_must_match(self) -> None:
+        with pytest.raises(MutationModelError, match="sizes"):
+            extend_matrix(self.GIVEN, 4, np.eye(5))

@@ -14,7 +14,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from reunite.io.kinship_case import read_cases, result_json, solve_case
+from reunite.io.kinship_case import KinshipCase, parse_case, read_cases
+from reunite.services.kinship import answer_json, solve_kinship_case
+from reunite.stats._observation import EncodedObservation
+from reunite.stats.likelihood import encoded_log_likelihood
 from reunite.stats.mutation import MutationSpec, mutation_matrix
 
 RTOL = 1e-9
@@ -51,6 +54,10 @@ def assert_matches_expected(out: dict[str, Any], expected: dict[str, Any]) -> No
                             abs_tol=1e-12)
 
 
+def _answer(case: KinshipCase) -> dict[str, Any]:
+    return answer_json(solve_kinship_case(case, settings=None))
+
+
 def _case_files() -> list[Path]:
     from shared_paths import REFERENCE_CASES_DIR
 
@@ -68,7 +75,7 @@ def test_reference_case__matches_pedsuite(path: Path, reference_cases_dir: Path)
     cases, _ = read_cases(reference_cases_dir / path.name)
     for case in cases:
         assert case.expected is not None
-        out = result_json(case, solve_case(case))
+        out = answer_json(solve_kinship_case(case, settings=None))
 
         assert out["id"] == case.id
         assert_matches_expected(out, dict(case.expected))
@@ -94,3 +101,65 @@ def test_reference_case__model_builders_equal_given_matrices(
                 given = np.asarray(mutation["matrices"][sex])
 
                 np.testing.assert_allclose(built, given, rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("path", _case_files(), ids=lambda p: p.stem)
+def test_reference_case__zero_dropout_changes_nothing(path: Path,
+                                                      reference_cases_dir: Path) -> None:
+    """d = c = s = 0 in the case file: the same output, bit for bit (half-typed persons,
+    which cannot be samples with drop-out, left out of ``dropout``)."""
+    data = json.loads((reference_cases_dir / path.name).read_text())
+    for raw in data if isinstance(data, list) else [data]:
+        plain = _answer(parse_case(raw))
+        zero = dict(raw)
+        persons = [p for p, per_marker in raw["genotypes"].items()
+                   if not any(g is not None and None in g for g in per_marker.values())]
+        zero["dropout"] = dict.fromkeys(persons, 0.0)
+        zero["dropout_homozygous"] = dict.fromkeys(persons, 0.0)
+        zero["drop_in"] = 0.0
+        zero["markers"] = [{**m, "silent_frequency": 0.0} for m in raw["markers"]]
+
+        assert _answer(parse_case(zero)) == plain
+
+
+@pytest.mark.parametrize("path", _case_files(), ids=lambda p: p.stem)
+def test_reference_case__observation_evidence_with_zero_model(
+        path: Path, reference_cases_dir: Path) -> None:
+    """Every complete genotype read as an observed set through the drop-out model with
+    d = d_hom = c = 0 (the evidence-matrix path of the engine): the same likelihoods as
+    the genotype path to 1e-14 (which reproduces the pedsuite)."""
+    cases, _ = read_cases(reference_cases_dir / path.name)
+    for case in cases:
+        assert case.expected is not None
+        for hyp in case.hypotheses:
+            ped = hyp.pedigree
+            fidx = np.asarray(ped.fidx, dtype=np.intp)
+            midx = np.asarray(ped.midx, dtype=np.intp)
+            for marker in case.markers:
+                codes = np.full((len(ped), 2), -1, dtype=np.intp)
+                observations = {}
+                for person, per_marker in case.genotypes.items():
+                    g = per_marker.get(marker.name)
+                    if g is None:
+                        continue
+                    if None in g:
+                        codes[ped.index[person]] = marker.encode(g)
+                    else:
+                        observations[ped.index[person]] = EncodedObservation(
+                            marker.encode_observed(g))
+                genotype_codes = codes.copy()
+                for k, o in observations.items():
+                    genotype_codes[k] = (o.alleles[0], o.alleles[-1])
+                expected = encoded_log_likelihood(fidx, midx, genotype_codes,
+                                                  marker.frequencies, marker.mutation,
+                                                  theta=case.theta)
+
+                ll = encoded_log_likelihood(fidx, midx, codes, marker.frequencies,
+                                            marker.mutation, theta=case.theta,
+                                            observations=observations)
+
+                if expected == -math.inf:
+                    assert ll == -math.inf
+                else:
+                    assert math.isclose(math.exp(ll), math.exp(expected), rel_tol=1e-14), (
+                        hyp.name, marker.name, ll, expected)

@@ -140,7 +140,8 @@ def calibrate(
             typer.echo(f"note: case {case.id!r}: {note}", err=True)
         results.append(calibrate_missing_person(
             case.hypotheses, poi, case.markers, case.genotypes, theta=case.theta,
-            threshold=t, database_size=n, target_chance_matches=target, case_id=case.id))
+            threshold=t, database_size=n, target_chance_matches=target, case_id=case.id,
+            dropout=case.dropout))
     if as_json:
         payload = [_json_safe(r.to_dict()) for r in results]
         typer.echo(json.dumps(payload if is_array else payload[0], allow_nan=False))

@@ -60,7 +60,7 @@ def _synthetic_table() -> FrequencyTable:
 
 
 def _table(shared_dir: Path | None, console: Console) -> tuple[FrequencyTable, bool]:
-    from reunite.genetics.frequencies import read_nist_1036_frequencies
+    from reunite.io.frequencies import read_nist_1036_frequencies
 
     for shared in _shared_candidates(shared_dir):
         if (shared / _NIST).is_file():

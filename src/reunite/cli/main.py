@@ -30,7 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reunite.cli.lr_command", "reunite.cli.calibrate_command",
     "reunite.cli.import_command",
     "reunite.cli.export_command",
-    "reunite.cli.search_command", "reunite.cli.simulate_command",
+    "reunite.cli.search_command", "reunite.cli.simulate_command", "reunite.cli.lineage_command",
 )
 
 app = typer.Typer(

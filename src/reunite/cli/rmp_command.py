@@ -1,6 +1,6 @@
 """``reunite rmp``: random match probability and identity LR of one profile (JSON out).
 
-A thin shell: reads the frequency table (:mod:`reunite.genetics.frequencies`) and the
+A thin shell: reads the frequency table (:mod:`reunite.io.frequencies`) and the
 profile JSON (:mod:`reunite.io.profile_json`), calls
 :func:`reunite.stats.rmp.random_match_probability` and prints its result as JSON. Bad
 input raises typed errors that :func:`reunite.cli.main.main` turns into exit status 2
@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from reunite.config import get_settings
-from reunite.genetics.frequencies import read_frequency_table
+from reunite.io.frequencies import read_frequencies
 from reunite.io.profile_json import read_profile_json
 from reunite.stats.rmp import random_match_probability
 
@@ -33,6 +33,7 @@ class TableFormat(str, Enum):
     nist = "nist"
     fbi = "fbi"
     wide = "wide"
+    familias = "familias"
 
 
 def _json_safe(value: Any) -> Any:
@@ -51,7 +52,7 @@ def rmp(
     profile: Annotated[Path, typer.Argument(help="Profile JSON: {\"id\", \"genotypes\"}.")],
     frequencies: Annotated[Path, typer.Option(
         "--frequencies", "-f",
-        help="Allele frequency table: long CSV, wide CSV, NIST 1036 or FBI 2015.")],
+        help="Allele frequency table: long CSV, wide CSV, NIST 1036, FBI 2015 or Familias.")],
     theta: Annotated[float | None, typer.Option(
         help="Coancestry θ for the Balding–Nichols correction (default: REUNITE_THETA, 0).",
     )] = None,
@@ -78,8 +79,8 @@ def rmp(
     frequency 5/2N (REUNITE_MIN_ALLELE_COUNT).
     """
     settings = get_settings()
-    table = read_frequency_table(frequencies, layout=table_format.value, population=population,
-                                 min_allele_count=settings.min_allele_count)
+    table = read_frequencies(frequencies, format=table_format.value, population=population,
+                             min_allele_count=settings.min_allele_count)
     query = read_profile_json(profile)
     result = random_match_probability(
         query, table, theta=settings.theta if theta is None else theta)

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from reunite.genetics.frequencies import read_frequency_table
 from reunite.io.formats import write_profiles
+from reunite.io.frequencies import read_frequencies
 from reunite.search import FamilyCase
 from reunite.services.search_service import family_to_json
 from reunite.simulate import SCENARIOS, degrade, get_scenario, simulate_families, simulate_unrelated
@@ -61,7 +61,7 @@ def profiles(
 
         reunite simulate profiles --freqs nist.csv --n 1000 --drop 0.2 --out remains.csv
     """
-    table = read_frequency_table(freqs)
+    table = read_frequencies(freqs)
     sim = simulate_unrelated(table, n, markers=_markers(markers), seed=seed,
                              id_prefix=id_prefix)
     if drop > 0:
@@ -93,7 +93,7 @@ def families(
         reunite simulate families --freqs nist.csv --n 20 --scenario sibling \\
             --out families.json --missing-out missing.json
     """
-    table = read_frequency_table(freqs)
+    table = read_frequencies(freqs)
     chosen = get_scenario(scenario)
     mutation = MutationSpec("equal", rate=mutation_rate) if mutation_rate > 0 else None
     sim = simulate_families(chosen.pedigree, table, n_families=n, markers=_markers(markers),

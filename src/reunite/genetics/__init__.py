@@ -1,7 +1,7 @@
 """Genetics core: alleles, markers and kits, genotypes and profiles, frequency tables.
 
-Pure value types (frozen, hashable); no database, web or CLI code. The only I/O is
-reading frequency tables (:mod:`reunite.genetics.frequencies`).
+Pure value types (frozen, hashable); no database, web, CLI or file I/O. Frequency tables
+are read by :mod:`reunite.io.frequencies`.
 """
 
 from reunite.genetics.alleles import Allele, AlleleKind, parse_allele
@@ -9,12 +9,6 @@ from reunite.genetics.frequencies import (
     DEFAULT_MIN_ALLELE_COUNT,
     FrequencyTable,
     estimate_frequencies,
-    read_fbi_2015_frequencies,
-    read_frequency_csv,
-    read_frequency_table,
-    read_nist_1036_frequencies,
-    read_nist_1036_genotypes,
-    read_wide_frequency_csv,
 )
 from reunite.genetics.kits import KITS, Kit, get_kit
 from reunite.genetics.markers import (
@@ -26,6 +20,7 @@ from reunite.genetics.markers import (
     get_marker,
     is_known_marker,
 )
+from reunite.genetics.observation import DropoutModel
 from reunite.genetics.profile import Genotype, Profile, YHaplotype
 
 __all__ = [
@@ -36,6 +31,7 @@ __all__ = [
     "Allele",
     "AlleleKind",
     "ChromosomeType",
+    "DropoutModel",
     "FrequencyTable",
     "Genotype",
     "Kit",
@@ -48,10 +44,4 @@ __all__ = [
     "get_marker",
     "is_known_marker",
     "parse_allele",
-    "read_fbi_2015_frequencies",
-    "read_frequency_csv",
-    "read_frequency_table",
-    "read_nist_1036_frequencies",
-    "read_nist_1036_genotypes",
-    "read_wide_frequency_csv",
 ]

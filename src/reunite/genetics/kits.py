@@ -13,6 +13,9 @@ Investigator 24plex    21 autosomal STRs + DYS391 + amelogenin (23; plus 2 quali
 PowerPlex 21           20 autosomal STRs + amelogenin (21)
 Yfiler Plus            25 Y markers = 27 loci (DYS385 a/b and DYF387S1 a/b have 2 copies)
 PowerPlex Y23          22 Y markers = 23 loci (DYS385 a/b)
+Yfiler                 16 Y markers = 17 loci (DYS385 a/b)
+PowerPlex Y            11 Y markers = 12 loci (DYS385 a/b)
+Minimal haplotype      8 Y markers = 9 loci (DYS385 a/b; the YHRD minimal haplotype)
 Investigator Argus X12 12 X-STRs
 =====================  ===================================================================
 
@@ -88,6 +91,17 @@ _POWERPLEX_Y23 = (
     "DYS533", "DYS438", "DYS437", "DYS570", "DYS635", "DYS390", "DYS439", "DYS392",
     "DYS643", "DYS393", "DYS458", "DYS385", "DYS456", "YGATAH4",
 )
+_YFILER = (
+    "DYS456", "DYS389I", "DYS390", "DYS389II", "DYS458", "DYS19", "DYS385", "DYS393",
+    "DYS391", "DYS439", "DYS635", "DYS392", "YGATAH4", "DYS437", "DYS438", "DYS448",
+)
+_POWERPLEX_Y = (
+    "DYS391", "DYS389I", "DYS439", "DYS389II", "DYS438", "DYS437", "DYS19", "DYS392",
+    "DYS393", "DYS390", "DYS385",
+)
+_MINIMAL_HAPLOTYPE = (
+    "DYS19", "DYS389I", "DYS389II", "DYS390", "DYS391", "DYS392", "DYS393", "DYS385",
+)
 _ARGUS_X12 = (
     "AMEL", "DXS10103", "DXS8378", "DXS7132", "DXS10134", "DXS10074", "DXS10101",
     "DXS10135", "DXS7423", "DXS10146", "DXS10079", "HPRTB", "DXS10148",
@@ -102,6 +116,9 @@ _KIT_LIST = (
     Kit("PowerPlex 21", _POWERPLEX_21, ("PP21",)),
     Kit("Yfiler Plus", _YFILER_PLUS, ("YfilerPlus",)),
     Kit("PowerPlex Y23", _POWERPLEX_Y23, ("PPY23", "Y23")),
+    Kit("Yfiler", _YFILER, ("AmpFlSTR Yfiler",)),
+    Kit("PowerPlex Y", _POWERPLEX_Y, ("PPY", "PowerPlex Y12")),
+    Kit("Minimal haplotype", _MINIMAL_HAPLOTYPE, ("Minimal", "MHT", "YHRD minimal")),
     Kit("Investigator Argus X-12", _ARGUS_X12, ("Argus X-12", "Argus X12")),
 )
 

@@ -6,7 +6,9 @@
 * :class:`Profile` — one person's genotypes by marker; an untyped marker is simply absent.
   Sex is read from amelogenin (XX female, XY male).
 * :class:`YHaplotype` — one allele per Y locus (paternally inherited as a block), with
-  multi-copy loci (DYS385 a/b, DYF387S1 a/b) kept as a sorted tuple of alleles.
+  multi-copy loci (DYS385 a/b, DYF387S1 a/b) kept as a sorted tuple of alleles; a *null*
+  allele (typed, no product) is the empty tuple and a *duplication* (more alleles than the
+  locus has copies, e.g. DYS19 14,15) is kept as typed.
 
 Builders (``from_mapping``) canonicalise marker names, collect every problem and raise one
 typed error naming the sample, marker and value.
@@ -28,7 +30,7 @@ from reunite.genetics.markers import (
     canonical_marker_name,
 )
 
-__all__ = ["AlleleInput", "Genotype", "Profile", "Sex", "YHaplotype"]
+__all__ = ["MAX_EXTRA_Y_COPIES", "AlleleInput", "Genotype", "Profile", "Sex", "YHaplotype"]
 
 AlleleInput = Allele | str | int | float
 """What the builders accept as one allele."""
@@ -130,6 +132,26 @@ def _allele_cells(value: object) -> list[object]:
     if isinstance(value, Sequence):
         return list(value)
     return [value]
+
+
+MAX_EXTRA_Y_COPIES = 2
+"""Alleles a Y locus may carry beyond its copies when duplications are allowed: DYS385
+and DYF387S1 are seen with 3 and 4 alleles, single-copy loci with 2 (South Australian
+Yfiler Plus data); more than that is read as a mixture, not a duplication."""
+
+# Cells that mean a null allele at a Y locus (typed, no amplification product).
+_NULL_ALLELE = frozenset({"0", "NULL"})
+
+
+def _is_null(cell: object) -> bool:
+    return (isinstance(cell, str) and cell.strip().upper() in _NULL_ALLELE) or (
+        isinstance(cell, int | float) and not isinstance(cell, bool) and cell == 0)
+
+
+def _copies(marker: str) -> int:
+    # Unknown Y markers are allowed two copies, as the builder allows them.
+    known = MARKERS.get(marker)
+    return known.copies if known is not None else 2
 
 
 def _is_unknown(cell: object) -> bool:
@@ -332,7 +354,14 @@ class YHaplotype:
     """A Y-STR haplotype: ``alleles`` per Y marker, each a sorted tuple.
 
     Single-copy loci hold one allele; multi-copy loci (DYS385 a/b, DYF387S1 a/b) hold up
-    to ``Marker.copies`` alleles, sorted, so ``DYS385 14,11`` equals ``DYS385 11,14``.
+    to ``Marker.copies`` alleles, sorted, so ``DYS385 14,11`` equals ``DYS385 11,14`` (the
+    copies are unordered: which copy is "a" is not observable). Intermediate alleles
+    (``18.2``) are ordinary :class:`~reunite.genetics.alleles.Allele` values.
+
+    A *null* allele — the locus was typed and gave no product (a primer-site mutation or
+    deletion) — is the empty tuple: ``allele(m) == ()`` for a null, ``None`` for untyped.
+    A *duplication* (or triplication) holds more alleles than the locus has copies, e.g.
+    DYS19 ``14,15`` or DYF387S1 ``35,36,37``; :attr:`duplicated_markers` lists them.
     """
 
     id: str
@@ -360,12 +389,27 @@ class YHaplotype:
 
     @property
     def markers(self) -> tuple[str, ...]:
-        """The typed Y markers, in the order given."""
+        """The typed Y markers (null alleles included), in the order given."""
         return tuple(self.alleles)
 
     def allele(self, marker: str) -> tuple[Allele, ...] | None:
-        """The allele(s) at ``marker``, or ``None`` if untyped."""
+        """The allele(s) at ``marker``: ``()`` for a null allele, ``None`` if untyped."""
         return self.alleles.get(canonical_marker_name(marker, allow_unknown=True))
+
+    @property
+    def null_markers(self) -> tuple[str, ...]:
+        """Markers typed with a null allele (no product)."""
+        return tuple(m for m, alleles in self.alleles.items() if not alleles)
+
+    @property
+    def duplicated_markers(self) -> tuple[str, ...]:
+        """Markers carrying more alleles than the locus has copies (duplications)."""
+        return tuple(m for m, alleles in self.alleles.items() if len(alleles) > _copies(m))
+
+    def restricted_to(self, markers: Iterable[str]) -> YHaplotype:
+        """The same haplotype with only ``markers`` (those typed) kept."""
+        wanted = {canonical_marker_name(m, allow_unknown=True) for m in markers}
+        return YHaplotype(self.id, {m: a for m, a in self.alleles.items() if m in wanted})
 
     @classmethod
     def from_mapping(
@@ -374,15 +418,21 @@ class YHaplotype:
         alleles: Mapping[str, object],
         *,
         allow_unknown_markers: bool = False,
+        allow_duplications: bool = False,
     ) -> YHaplotype:
         """Build a haplotype from ``{"DYS19": "14", "DYS385": "11,14", ...}``.
 
         Markers must be Y markers (unless unknown names are allowed); a single-copy locus
-        takes one allele and a multi-copy locus up to its number of copies. Problems are
-        collected and raised as one ProfileError (or the single typed error).
+        takes one allele and a multi-copy locus up to its number of copies. ``"0"`` or
+        ``"null"`` is a null allele (typed, no product). With ``allow_duplications`` a
+        locus may carry up to :data:`MAX_EXTRA_Y_COPIES` alleles more than its copies
+        (duplications are real in reference databases); without it, extra alleles are an
+        error naming a possible mixture or duplication. Problems are collected and raised
+        as one ProfileError (or the single typed error).
         """
         problems: list[tuple[InputError, Problem]] = []
         result: dict[str, tuple[Allele, ...]] = {}
+        seen: dict[str, str] = {}
         for raw_marker, raw_value in alleles.items():
             try:
                 name = canonical_marker_name(raw_marker, allow_unknown=allow_unknown_markers)
@@ -392,10 +442,29 @@ class YHaplotype:
                                       value=raw_marker)
                 copies = marker.copies if marker is not None else 2
                 cells = [c for c in _allele_cells(raw_value) if not _is_unknown(c)]
-                if len(cells) > copies:
+                if name in seen:
+                    # DYS385a and DYS385b in two columns are the two copies of one locus.
+                    if copies == 1 or result.get(name) == ():
+                        raise ProfileError(
+                            f"marker given twice (as {seen[name]!r} and {raw_marker!r})",
+                            sample=id, marker=name, value=raw_marker)
+                    if not cells:
+                        continue
+                    cells = [*result.get(name, ()), *cells]
+                seen[name] = str(raw_marker)
+                if any(_is_null(c) for c in cells):
+                    if len(cells) != 1:
+                        raise AlleleError("a null allele cannot be listed with other "
+                                          "alleles", sample=id, marker=name, value=raw_value)
+                    result[name] = ()
+                    continue
+                limit = copies + MAX_EXTRA_Y_COPIES if allow_duplications else copies
+                if len(cells) > limit:
+                    hint = ("" if allow_duplications
+                            else "; allow duplications to read a duplicated locus")
                     raise ProfileError(
                         f"{len(cells)} alleles at a {copies}-copy Y locus "
-                        "(possible mixture or duplication)",
+                        f"(possible mixture or duplication{hint})",
                         sample=id, marker=name, value=raw_value,
                     )
                 parsed: list[Allele] = []
@@ -404,10 +473,15 @@ class YHaplotype:
                         raise AlleleError("not an allele designation", sample=id,
                                           marker=name, value=cell)
                     try:
-                        parsed.append(_allele(cell))
+                        allele = _allele(cell)
                     except AlleleError as exc:
                         raise AlleleError(exc.message, sample=id, marker=name,
                                           value=cell) from exc
+                    if allele.kind is AlleleKind.AMELOGENIN:
+                        raise AlleleError(f"allele {allele.text!r} at {name}: expected a "
+                                          "repeat number", sample=id, marker=name,
+                                          value=cell)
+                    parsed.append(allele)
             except InputError as exc:
                 problems.append((exc, Problem(exc.message, sample=id,
                                               marker=exc.context.get("marker", raw_marker),

@@ -21,6 +21,25 @@ A ``.fam`` file (Familias 3, Egeland et al. 2000) is a sequence of lines, string
 Layout as documented by pedFamilias' ``readFam`` (Vigeland); this is an independent
 reader. Every problem names the file and line; genotypes go through
 :mod:`reunite.io.assembly` like every other format.
+
+What the reader makes of the file, beyond copying it:
+
+* **Marker names** are canonical (:func:`reunite.genetics.markers.canonical_marker_name`)
+  everywhere: in the profiles, in :attr:`FamiliasFile.loci` and in the frequency table, so
+  ``PENTA_E`` in the database and the genotypes are one marker, ``Penta E``.
+* **Missing parents.** Familias lets a person have one parent in a pedigree; the other is
+  then an unknown person drawn from the population. reunite pedigrees have both parents or
+  neither, so the reader adds the missing one as an untyped founder of the other sex, one
+  per child (two children of one known parent are half-siblings, as in Familias), named
+  ``"<child> (added father)"`` or ``"<child> (added mother)"``. A DVI parent whose sex is
+  not given takes the sex its co-parents imply; with no co-parent it is taken as the
+  father, with a warning (for autosomal markers this matters only where the female and
+  male mutation models differ).
+* **Settings not used.** The ``[Advanced]`` drop-out, drop-in and genotyping-error
+  probabilities (and a marker's ``Dropout probability``) are read into
+  :attr:`FamiliasFile.dropout`, :attr:`FamiliasFile.dropin` and
+  :attr:`FamiliasLocus.dropout`; reunite's LRs do not model them yet, so any that is not 0
+  gives a warning naming the file, the line and the value.
 """
 
 from __future__ import annotations
@@ -32,13 +51,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reunite.errors import AlleleError, FileFormatError, FrequencyTableError, InputError
+from reunite.errors import (
+    AlleleError,
+    FileFormatError,
+    FrequencyTableError,
+    InputError,
+    MarkerError,
+)
 from reunite.genetics.alleles import Allele, parse_allele
 from reunite.genetics.frequencies import FrequencyTable
+from reunite.genetics.markers import canonical_marker_name
 from reunite.genetics.pedigree import Person
 from reunite.genetics.profile import Profile
 from reunite.io.assembly import ProfileAssembler, check_writable_id
-from reunite.io.result import CODE_HEADER, CODE_TRUNCATED, ProblemLog, ReadResult
+from reunite.io.result import (
+    CODE_ASSUMED_SEX,
+    CODE_HEADER,
+    CODE_TRUNCATED,
+    CODE_UNUSED_SETTING,
+    ProblemLog,
+    ReadResult,
+)
 from reunite.io.text import Source, load_source
 
 __all__ = [
@@ -61,11 +94,17 @@ MUTATION_MODELS = ("equal", "proportional", "stepwise-unstationary", "stepwise-s
 """Familias mutation model codes 0–4, by name."""
 
 _THETA = re.compile(r"Theta/Kinship/Fst:\s*([-+0-9.eE]+)")
+_MARKER_DROPOUT = re.compile(r"Dropout probability\s*=\s*([^\s,)]+)")
+_ADVANCED_KEYS = {"Dropout": "drop-out", "Dropin": "drop-in", "Error": "genotyping-error"}
 
 
 @dataclass(frozen=True)
 class FamiliasLocus:
-    """One marker of a Familias database, with its mutation settings per sex."""
+    """One marker of a Familias database, with its mutation settings per sex.
+
+    ``name`` is canonical (as in the profiles and the frequency table); ``dropout`` is the
+    marker's ``Dropout probability`` (not used by reunite's LRs yet).
+    """
 
     name: str
     alleles: tuple[str, ...]
@@ -78,6 +117,7 @@ class FamiliasLocus:
     male_range: float
     female_rate2: float
     male_rate2: float
+    dropout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +137,9 @@ class FamiliasFile:
     DVI reference-family member's profile id is ``"<family>/<name>"``, since families may
     reuse names); ``unidentified`` names the DVI unidentified persons; ``frequencies`` is
     the database as a :class:`FrequencyTable` (``None`` when the file has no markers).
+    ``dropout`` and ``dropin`` are the ``[Advanced]`` probabilities (0 when absent), kept for
+    the drop-out models; reunite's LRs do not use them yet (the reader warns when not 0).
+    Every pedigree has both parents or neither for each person (module docstring).
     """
 
     version: str
@@ -106,6 +149,8 @@ class FamiliasFile:
     theta: float
     frequencies: FrequencyTable | None
     unidentified: tuple[str, ...] = ()
+    dropout: float = 0.0
+    dropin: float = 0.0
 
 
 class _Lines:
@@ -230,7 +275,7 @@ def parse_familias(
         sexes = base_sex + ["female"] * more_f + ["male"] * more_m
         relations = base_relations + _relations(lines)
         pedigrees.append(_pedigree(ped_name, ids, sexes, relations, lines))
-    theta, loci = _database(lines)
+    theta, loci = _database(lines, log)
     for (pid, _, _), calls in zip(persons, genotypes, strict=True):
         if calls:
             assembler.start_sample(pid, line=calls[0][3] - 6, contiguous=False)
@@ -252,12 +297,14 @@ def parse_familias(
                 assembler.add(pid, locus.name, cells, line=at)
     unidentified: tuple[str, ...] = ()
     if dvi_at is not None:
-        unidentified = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler, pedigrees)
+        unidentified = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler, pedigrees, log)
     frequencies = _table(loci, source.name, log) if loci else None
+    advanced = _advanced(raw, log)
     result = log.finish(assembler.profiles(), format=FORMAT, skip_bad=skip_bad)
     return FamiliasFile(version=version, result=result, pedigrees=tuple(pedigrees),
                         loci=tuple(loci), theta=theta, frequencies=frequencies,
-                        unidentified=unidentified)
+                        unidentified=unidentified, dropout=advanced.get("Dropout", 0.0),
+                        dropin=advanced.get("Dropin", 0.0))
 
 
 def _relations(lines: _Lines) -> list[tuple[int, int, int]]:
@@ -288,11 +335,45 @@ def _pedigree(
                                   source=lines.source, line=at, value=(parent, child),
                                   code=CODE_HEADER)
         (fathers if sexes[parent] == "male" else mothers)[child] = ids[parent]
-    return FamiliasPedigree(name, tuple(
-        Person(pid, fathers.get(i), mothers.get(i), sexes[i]) for i, pid in enumerate(ids)))
+    persons = [Person(pid, fathers.get(i), mothers.get(i), sexes[i])
+               for i, pid in enumerate(ids)]
+    return FamiliasPedigree(name, _with_missing_parents(persons))
 
 
-def _database(lines: _Lines) -> tuple[float, list[FamiliasLocus]]:
+def _with_missing_parents(persons: list[Person]) -> tuple[Person, ...]:
+    """``persons`` with an untyped founder added for every parent Familias leaves out.
+
+    One founder per child, so children of one known parent stay half-siblings (in Familias
+    the unknown parent of each child is an independent draw from the population).
+    """
+    taken = {p.id for p in persons}
+    out: list[Person] = []
+    added: list[Person] = []
+    for person in persons:
+        if (person.father is None) == (person.mother is None):
+            out.append(person)
+            continue
+        role, sex = ("father", "male") if person.father is None else ("mother", "female")
+        new_id = f"{person.id} (added {role})"
+        suffix = 2
+        while new_id in taken:
+            new_id, suffix = f"{person.id} (added {role} {suffix})", suffix + 1
+        taken.add(new_id)
+        added.append(Person(new_id, None, None, sex))
+        out.append(Person(person.id, new_id if role == "father" else person.father,
+                          new_id if role == "mother" else person.mother, person.sex))
+    return (*out, *added)
+
+
+def _marker_name(text: str, lines: _Lines) -> str:
+    try:
+        return canonical_marker_name(text, allow_unknown=True)
+    except MarkerError as exc:
+        raise FileFormatError("expected a marker name", source=lines.source,
+                              line=lines.line - 1, value=text, code=CODE_HEADER) from exc
+
+
+def _database(lines: _Lines, log: ProblemLog) -> tuple[float, list[FamiliasLocus]]:
     at = lines.line
     header = lines.text("the database header")
     if header.startswith("#TRUE#"):
@@ -316,7 +397,7 @@ def _database(lines: _Lines) -> tuple[float, list[FamiliasLocus]]:
         lines.text("the database-name flag")
     loci = []
     for _ in range(n_loci):
-        name = lines.text("a marker name")
+        name = _marker_name(lines.text("a marker name"), lines)
         rates = (lines.number("the female mutation rate"), lines.number("the male rate"))
         models = (lines.integer("the female model code", high=4),
                   lines.integer("the male model code", high=4))
@@ -329,7 +410,9 @@ def _database(lines: _Lines) -> tuple[float, list[FamiliasLocus]]:
                                   line=at, marker=name, code=CODE_HEADER)
         lines.number("the silent-allele frequency")
         info_at = lines.line
-        info = lines.text("the allele count line").split("\t")[0].strip()
+        info_line = lines.text("the allele count line")
+        info = info_line.split("\t")[0].strip()
+        dropout = _marker_dropout(info_line, name, info_at, log)
         try:
             n_alleles = int(info)
         except ValueError:
@@ -345,8 +428,61 @@ def _database(lines: _Lines) -> tuple[float, list[FamiliasLocus]]:
         loci.append(FamiliasLocus(name, tuple(alleles), tuple(frequencies), rates[0],
                                   rates[1], MUTATION_MODELS[models[0]],
                                   MUTATION_MODELS[models[1]], ranges[0], ranges[1],
-                                  rates2[0], rates2[1]))
+                                  rates2[0], rates2[1], dropout))
     return theta, loci
+
+
+def _marker_dropout(info_line: str, marker: str, line: int, log: ProblemLog) -> float:
+    """The ``Dropout probability = d`` of a marker's allele-count line (0 when absent)."""
+    match = _MARKER_DROPOUT.search(info_line)
+    if match is None:
+        return 0.0
+    try:
+        value = float(match[1])
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise FileFormatError("the marker's dropout probability must be in [0, 1]",
+                              source=log.source, line=line, marker=marker, value=match[1],
+                              code=CODE_HEADER)
+    if value:
+        log.warning(CODE_UNUSED_SETTING, f"Familias marker drop-out probability {value:g} "
+                    "is not used: reunite computes this marker's LR without drop-out",
+                    line=line, marker=marker, field="Dropout probability", value=value)
+    return value
+
+
+def _advanced(raw: list[str], log: ProblemLog) -> dict[str, float]:
+    """The drop-out, drop-in and error probabilities of the ``[Advanced]`` section.
+
+    Each value that is not 0 is recorded as a warning: reunite's LRs do not model it yet.
+    """
+    start = next((i for i, line in enumerate(raw) if line.strip() == "[Advanced]"), None)
+    found: dict[str, float] = {}
+    if start is None:
+        return found
+    for offset, text in enumerate(raw[start + 1:], start=start + 2):
+        stripped = text.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            break
+        key, sep, value_text = stripped.partition("=")
+        key = key.strip()
+        if not sep or key not in _ADVANCED_KEYS:
+            continue
+        try:
+            value = float(value_text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise FileFormatError(f"the [Advanced] {key} probability must be in [0, 1]",
+                                  source=log.source, line=offset, field=key,
+                                  value=value_text.strip(), code=CODE_HEADER)
+        found[key] = value
+        if value:
+            log.warning(CODE_UNUSED_SETTING, f"Familias setting [Advanced] {key}= {value:g} "
+                        f"is not used: reunite computes LRs without a {_ADVANCED_KEYS[key]} "
+                        "model", line=offset, field=key, value=value)
+    return found
 
 
 def _table(loci: list[FamiliasLocus], source: str, log: ProblemLog) -> FrequencyTable | None:
@@ -376,7 +512,7 @@ def _table(loci: list[FamiliasLocus], source: str, log: ProblemLog) -> Frequency
 
 def _read_dvi(
     raw: list[str], first_line: int, assembler: ProfileAssembler,
-    pedigrees: list[FamiliasPedigree],
+    pedigrees: list[FamiliasPedigree], log: ProblemLog,
 ) -> tuple[str, ...]:
     """The DVI section: typed persons go to ``assembler``, pedigrees to ``pedigrees``."""
     unidentified: list[str] = []
@@ -407,7 +543,8 @@ def _read_dvi(
     def flush_pedigree() -> None:
         nonlocal pedigree
         if pedigree is not None:
-            pedigrees.append(_dvi_pedigree(pedigree_name, family_persons, pedigree, family))
+            pedigrees.append(_dvi_pedigree(pedigree_name, family_persons, pedigree, family,
+                                           log))
         pedigree = None
 
     for offset, text in enumerate(raw):
@@ -461,7 +598,8 @@ def _read_dvi(
 
 
 def _dvi_pedigree(
-    name: str, members: list[dict[str, str]], pairs: list[tuple[str, str]], family: str
+    name: str, members: list[dict[str, str]], pairs: list[tuple[str, str]], family: str,
+    log: ProblemLog,
 ) -> FamiliasPedigree:
     sexes = {m["Name"]: {"Male": "male", "Female": "female"}.get(m.get("Gender", ""),
                                                                  "unknown") for m in members}
@@ -471,16 +609,39 @@ def _dvi_pedigree(
         sexes.setdefault(parent, "unknown")
     for _, child in links:
         sexes.setdefault(child, "unknown")
+    decided = _parent_sexes(sexes, links)
+    for parent, _ in links:
+        if decided[parent] == "unknown":
+            decided[parent] = "male"
+            log.warning(CODE_ASSUMED_SEX, "the sex of a parent is given neither by the file "
+                        "nor by a co-parent; taken as the father (this matters only where "
+                        "female and male mutation models differ)", sample=parent,
+                        field="Gender", value=f"{family}/{name}")
     fathers: dict[str, str] = {}
     mothers: dict[str, str] = {}
     for parent, child in links:
-        sex = sexes[parent]
-        if sex == "unknown":  # decide from the co-parent, as Familias does
-            others = {sexes[p] for p, c in links if c == child and p != parent}
-            sex = "female" if others == {"male"} else "male" if others == {"female"} else sex
-        (fathers if sex == "male" else mothers)[child] = parent
-    return FamiliasPedigree(name, tuple(Person(pid, fathers.get(pid), mothers.get(pid), sex)
-                                        for pid, sex in sexes.items()), family=family)
+        (fathers if decided[parent] == "male" else mothers)[child] = parent
+    persons = [Person(pid, fathers.get(pid), mothers.get(pid), sex)
+               for pid, sex in decided.items()]
+    return FamiliasPedigree(name, _with_missing_parents(persons), family=family)
+
+
+def _parent_sexes(sexes: dict[str, str], links: list[tuple[str, str]]) -> dict[str, str]:
+    """``sexes`` with each parent of unknown sex given the sex its co-parents imply (the
+    opposite of a co-parent's known sex), repeated until nothing changes."""
+    decided = dict(sexes)
+    changed = True
+    while changed:
+        changed = False
+        for parent, child in links:
+            if decided[parent] != "unknown":
+                continue
+            others = {decided[p] for p, c in links if c == child and p != parent}
+            others.discard("unknown")
+            if len(others) == 1:
+                decided[parent] = "female" if others == {"male"} else "male"
+                changed = True
+    return decided
 
 
 # --- Writing .fam files ----------------------------------------------------------------

@@ -128,12 +128,13 @@ def _parse(source: Source, *, skip_bad: bool, allow_unknown_markers: bool) -> Re
             code=CODE_HEADER,
         )
     marker_col = next((keys.index(k) for k in _MARKER_HEADERS if k in keys), None)
-    # The last non-blank line, searched from the end (the file has one, at ``first``).
-    last_line = next(i for i in range(len(lines), first, -1) if lines[i - 1].strip())
+    # Only the file's last line can be cut short. When that line is blank (spaces, or
+    # delimiters only: a row of empty cells, skipped) an earlier short row is not
+    # truncated but malformed, whether or not its cells are quoted.
     shape = _Shape(
         width=max((i + 1 for i, h in enumerate(header_row.cells) if h), default=0),
         sample_col=sample_col,
-        truncated_line=None if text.endswith(("\n", "\r")) else last_line,
+        truncated_line=None if text.endswith(("\n", "\r")) else len(lines),
     )
     if marker_col is not None:
         # Without a quote anywhere (GeneMapper never quotes) the body is read by a plain

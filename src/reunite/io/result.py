@@ -23,6 +23,7 @@ from reunite.errors import FileFormatError, PossibleMixtureError, Problem
 from reunite.genetics.profile import Profile
 
 __all__ = [
+    "CODE_ASSUMED_SEX",
     "CODE_BAD_ALLELE",
     "CODE_DUPLICATE_MARKER",
     "CODE_DUPLICATE_SAMPLE",
@@ -38,6 +39,7 @@ __all__ = [
     "CODE_TRUNCATED",
     "CODE_UNKNOWN_MARKER",
     "CODE_UNSAFE_XML",
+    "CODE_UNUSED_SETTING",
     "MAX_PROBLEMS",
     "ProblemLog",
     "ReadResult",
@@ -61,6 +63,8 @@ CODE_EMPTY_SAMPLE = "empty-sample"
 CODE_REFUSED_CATEGORY = "refused-category"
 CODE_OFF_LADDER = "off-ladder"
 CODE_NO_CALL = "no-call"
+CODE_UNUSED_SETTING = "unused-setting"
+CODE_ASSUMED_SEX = "assumed-sex"
 
 _ERROR = "error"
 _WARNING = "warning"

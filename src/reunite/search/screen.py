@@ -49,6 +49,8 @@ from reunite.search._kernels import ScoringBackend, resolve_backend
 from reunite.search.encode import code_to_pair
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.policy import SearchPolicy, enforce_policy
+from reunite.stats.genotypes import genotype_index
+from reunite.stats.ibd import pairwise_genotype_lrs
 from reunite.stats.likelihood import KinshipMarker
 from reunite.stats.missing_person import missing_person_genotype_table, missing_person_lr
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
@@ -219,15 +221,18 @@ def family_log_lr_table(
     with np.errstate(divide="ignore"):
         for (m, marker), fam, unrel in zip(used, genotype_table.family,
                                            genotype_table.unrelated, strict=True):
-            # Matrix codes -> the marker's allele indices -> the table's genotype_index.
-            lookup = np.array([marker.index[a] for a in matrix.alleles(m)], dtype=np.int64)
-            ci, cj = matrix.allele_pairs(m)
-            i, j = lookup[ci[1:]], lookup[cj[1:]]
-            lo, hi = np.minimum(i, j), np.maximum(i, j)
-            n = marker.n_alleles
-            position = lo * (2 * n - lo + 1) // 2 + (hi - lo)
+            position = _code_positions(matrix, m, marker)
             table[m, 1 : 1 + position.size] = np.log(fam[position]) - np.log(unrel[position])
     return table
+
+
+def _code_positions(matrix: ProfileMatrix, m: int, marker: KinshipMarker
+                    ) -> npt.NDArray[np.intp]:
+    """For each genotype code 1, 2, … of matrix column ``m``, the position of that genotype
+    in the statistics engine's per-genotype vectors over ``marker``'s alleles."""
+    lookup = np.array([marker.index[a] for a in matrix.alleles(m)], dtype=np.intp)
+    ci, cj = matrix.allele_pairs(m)
+    return genotype_index(lookup[ci[1:]], lookup[cj[1:]], marker.n_alleles)
 
 
 def pairwise_log_lr_table(
@@ -239,49 +244,26 @@ def pairwise_log_lr_table(
     """Natural-log LR table of "candidate related to ``reference`` with IBD coefficients
     ``kappa`` = (κ0, κ1, κ2)" against "unrelated", for every marker and genotype code.
 
-    The pairwise closed form (Thompson 1975; e.g. Weir, Anderson & Hepler 2006, table 2),
-    without mutation: with ``r`` the reference genotype and ``g`` the candidate's,
-    ``LR = κ0 + κ1 · P(g | one allele IBD with r) / P(g) + κ2 · [g = r] / P(g)``, where one
-    of ``r``'s alleles (each with probability 1/2) is shared and the other allele of ``g``
-    is drawn from the population. Parent–child is (0, 1, 0); full siblings
-    (1/4, 1/2, 1/4). Same shape and conventions as :func:`family_log_lr_table`.
-
-    Parent–child with a marker mutation model: the reference is the father; his
-    transmitted allele is ``t = ½ (M_male[a] + M_male[b])`` and the untyped mother's is
-    ``q = p · M_female``, so ``P(g = c,d | r) = t_c q_d + t_d q_c`` (``t_c q_c`` for a
-    homozygote), as the exact engine computes on ``parent_child``. Mutation with other
-    ``kappa`` is refused (it would need the meioses, not only the IBD coefficients).
+    The statistics are :func:`reunite.stats.ibd.pairwise_genotype_lrs` (the closed forms,
+    and parent–child with the marker's mutation model, ``reference`` the father); this lays
+    them out by the matrix's genotype codes. Same shape and conventions as
+    :func:`family_log_lr_table`; markers the reference lacks are 0.
     """
-    k0, k1, k2 = kappa
     table = np.zeros((matrix.n_markers, matrix.table_width), dtype=np.float64)
     with np.errstate(divide="ignore"):
         for m, marker in enumerate(markers):
             genotype = _genotype(reference.get(marker.name)) if marker is not None else None
             if marker is None or genotype is None:
                 continue
-            lookup = np.array([marker.index[a] for a in matrix.alleles(m)], dtype=np.int64)
-            ci, cj = matrix.allele_pairs(m)
-            i, j = lookup[ci[1:]], lookup[cj[1:]]
-            p = marker.frequencies
-            hw = np.where(i == j, p[i] * p[i], 2.0 * p[i] * p[j])
-            a, b = marker.index[genotype[0]], marker.index[genotype[1]]
-            if marker.mutation is not None and not marker.mutation.is_trivial:
-                if (k0, k1, k2) != (0.0, 1.0, 0.0):
-                    raise InputError("a mutation model is supported for parent-child only",
-                                     field="kappa", value=kappa, marker=marker.name)
-                t = 0.5 * (marker.mutation.male[a] + marker.mutation.male[b])
-                q = p @ marker.mutation.female
-                child = np.where(i == j, t[i] * q[i], t[i] * q[j] + t[j] * q[i])
-                table[m, 1 : 1 + i.size] = np.log(child / hw)
-                continue
-            one_ibd = np.zeros(i.shape, dtype=np.float64)
-            for x in (a, b):
-                # Candidate carries x (shared) and a random allele: x,x has p_x; x,y has p_y.
-                one_ibd += 0.5 * (np.where(i == x, p[j], 0.0) + np.where((j == x) & (i != x),
-                                                                          p[i], 0.0))
-            r_lo, r_hi = sorted((a, b))
-            same = ((np.minimum(i, j) == r_lo) & (np.maximum(i, j) == r_hi)).astype(float)
-            table[m, 1 : 1 + i.size] = np.log(k0 + (k1 * one_ibd + k2 * same) / hw)
+            try:
+                lrs = pairwise_genotype_lrs(
+                    (marker.index[genotype[0]], marker.index[genotype[1]]),
+                    marker.frequencies, kappa, mutation=marker.mutation)
+            except InputError as exc:
+                raise InputError(exc.message, field="kappa", value=kappa,
+                                 marker=marker.name) from exc
+            position = _code_positions(matrix, m, marker)
+            table[m, 1 : 1 + position.size] = np.log(lrs[position])
     return table
 
 

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from reunite.errors import FileFormatError, InputError, ReuniteError
-from reunite.genetics.frequencies import read_frequency_table
 from reunite.genetics.markers import canonical_marker_name
 from reunite.genetics.pedigree import Pedigree, Person
 from reunite.genetics.profile import Profile
 from reunite.governance.indices import Index, Purpose
 from reunite.governance.policy import Decision, require_search_allowed
 from reunite.io.formats import read_profiles
+from reunite.io.frequencies import read_frequencies
 from reunite.search import (
     BlindSearchResult,
     DirectSearchResult,
@@ -168,7 +168,7 @@ def direct_search_files(
     governance_policy(query_index, target_index, purpose=Purpose.IDENTIFICATION.value)
     queries = read_index_profiles([query_path])
     profiles = read_index_profiles(index_paths)
-    freqs = read_frequency_table(frequencies_path) if frequencies_path else None
+    freqs = read_frequencies(frequencies_path) if frequencies_path else None
     markers = _panel(profiles)
     common = {"query_index": query_index, "target_index": target_index,
               "policy": governance_policy, "frequencies": freqs, **options}
@@ -195,7 +195,7 @@ def screen_files(
     governance_policy(query_index, target_index, purpose=Purpose.IDENTIFICATION.value)
     families = read_families(family_path)
     profiles = read_index_profiles(index_paths)
-    freqs = read_frequency_table(frequencies_path)
+    freqs = read_frequencies(frequencies_path)
     markers = _panel(profiles)
     common: dict[str, Any] = {
         "frequencies": freqs, "query_index": query_index, "target_index": target_index,
@@ -221,7 +221,7 @@ def blind_search_files(
     governance_policy(query_index, target_index, purpose=Purpose.IDENTIFICATION.value)
     families = read_families(families_path)
     profiles = read_index_profiles(index_paths)
-    freqs = read_frequency_table(frequencies_path)
+    freqs = read_frequencies(frequencies_path)
     markers = _panel(profiles)
     mutation = _mutation(mutation_rate)
     if scheduler is not None:

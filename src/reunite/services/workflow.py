@@ -33,12 +33,13 @@ from reunite.errors import (
     NotFoundError,
     Problem,
 )
-from reunite.genetics.frequencies import FrequencyTable, read_frequency_csv, read_frequency_table
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.profile import Profile
 from reunite.governance.consent import Basis, Consent, ConsentScope, LegalOrder, check_basis
 from reunite.governance.indices import Index, PersonRole, Purpose
 from reunite.governance.roles import Action, Actor
 from reunite.io.cmf import read_cmf
+from reunite.io.frequencies import read_frequencies, read_frequency_csv
 from reunite.io.genemapper import read_genemapper
 from reunite.io.profile_json import profile_from_json_data
 from reunite.io.result import ReadResult
@@ -137,7 +138,7 @@ def prepare_data_dir(settings: Settings, *, frequencies: Path | FrequencyTable |
     if isinstance(frequencies, FrequencyTable):
         install_frequencies(settings.data_dir, frequencies)
     elif frequencies is not None:
-        install_frequencies(settings.data_dir, read_frequency_table(
+        install_frequencies(settings.data_dir, read_frequencies(
             frequencies, population=population, min_allele_count=settings.min_allele_count))
     return SqlStore(engine), master, created
 

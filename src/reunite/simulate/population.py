@@ -8,6 +8,11 @@ and consumed in a fixed order (marker by marker).
 
 Profiles are held as arrays (STYLE rule 3): ``indices`` int16, shape
 ``(n_profiles, n_markers, 2)``, allele indices into ``alleles[marker]``, ``-1`` = missing.
+
+:func:`simulate_dropout` passes profiles through the drop-out / drop-in model of
+:mod:`reunite.stats.dropout` (each allele of a heterozygote lost with d, a homozygote
+lost whole with d_hom, then one drop-in allele with probability c drawn from the
+frequencies): what a lab sees of degraded remains with a known d.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from reunite.genetics.profile import Genotype, Profile
 
 __all__ = [
     "AlleleFrequencies",
+    "ObservedProfiles",
     "SimulatedProfiles",
     "degrade",
     "draw_alleles",
     "marker_alleles",
+    "simulate_dropout",
     "simulate_unrelated",
 ]
 
@@ -171,3 +178,89 @@ def degrade(
     indices = profiles.indices.copy()
     indices[drop] = -1
     return SimulatedProfiles(profiles.ids, profiles.markers, profiles.alleles, indices)
+
+
+@dataclass(frozen=True, eq=False)
+class ObservedProfiles:
+    """Profiles as seen through the drop-out model (see :func:`simulate_dropout`).
+
+    ``observed`` int16 (n_profiles, n_markers, 3): the distinct allele indices seen,
+    sorted, ``-1`` padding (all ``-1`` at an analysed marker: nothing seen); ``analysed``
+    bool (n_profiles, n_markers): the true genotype was typed there. ``dropout`` and
+    ``dropout_homozygous`` float64 (n_profiles,): each profile's d and d_hom.
+    """
+
+    truth: SimulatedProfiles
+    observed: npt.NDArray[np.int16]
+    analysed: npt.NDArray[np.bool_]
+    dropout: npt.NDArray[np.float64]
+    dropout_homozygous: npt.NDArray[np.float64]
+    drop_in: float
+
+    def __len__(self) -> int:
+        return len(self.truth)
+
+    def observed_sets(self, row: int) -> dict[str, tuple[str, ...]]:
+        """``{marker: alleles seen}`` of one profile (``()``: analysed, nothing seen)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for k, marker in enumerate(self.truth.markers):
+            if self.analysed[row, k]:
+                out[marker] = tuple(self.truth.alleles[k][int(a)]
+                                    for a in self.observed[row, k] if a >= 0)
+        return out
+
+
+def simulate_dropout(
+    profiles: SimulatedProfiles,
+    frequencies: AlleleFrequencies,
+    dropout: float | Sequence[float],
+    *,
+    dropout_homozygous: float | Sequence[float] | None = None,
+    drop_in: float = 0.0,
+    seed: int | np.random.Generator | None = 0,
+) -> ObservedProfiles:
+    """What a lab would see of ``profiles`` with drop-out ``dropout`` (one d, or one per
+    profile), homozygote drop-out ``dropout_homozygous`` (default d²) and drop-in
+    ``drop_in`` (an allele drawn from ``frequencies``, the table the profiles came from).
+    """
+    rng = _rng(seed)
+    n, n_markers = len(profiles), len(profiles.markers)
+    d = np.broadcast_to(np.asarray(dropout, dtype=np.float64), (n,)).copy()
+    h = d * d if dropout_homozygous is None else np.broadcast_to(
+        np.asarray(dropout_homozygous, dtype=np.float64), (n,)).copy()
+    for name, values in (("dropout", d), ("dropout_homozygous", h)):
+        if values.size and not ((values >= 0.0) & (values <= 1.0)).all():
+            raise InputError(f"{name} must be in [0, 1]", field=name,
+                             value=float(values[~((values >= 0) & (values <= 1))][0]))
+    if not 0.0 <= drop_in < 1.0:
+        raise InputError("drop_in must be in [0, 1)", field="drop_in", value=drop_in)
+    names, texts, probs = marker_alleles(frequencies, profiles.markers)
+    if tuple(texts) != profiles.alleles:
+        raise InputError("the frequency table's alleles differ from the profiles'",
+                         field="frequencies", value=names[0])
+    a = profiles.indices[:, :, 0].astype(np.int64)
+    b = profiles.indices[:, :, 1].astype(np.int64)
+    analysed = (a >= 0) & (b >= 0)
+    hom = a == b
+    lose_a = rng.random((n, n_markers)) < d[:, None]
+    lose_b = rng.random((n, n_markers)) < d[:, None]
+    lose_hom = rng.random((n, n_markers)) < h[:, None]
+    lose_a = np.where(hom, lose_hom, lose_a)
+    lose_b = np.where(hom, lose_hom, lose_b)
+    add = rng.random((n, n_markers)) < drop_in
+    extra = np.empty((n, n_markers), dtype=np.int64)
+    for k, p in enumerate(probs):
+        extra[:, k] = draw_alleles(rng, p, (n,))
+    cells = np.stack([np.where(lose_a | ~analysed, -1, a),
+                      np.where(lose_b | ~analysed | hom, -1, b),
+                      np.where(add & analysed, extra, -1)], axis=2)
+    # Seen alleles first, distinct (a drop-in allele already seen changes nothing).
+    none = np.iinfo(np.int64).max
+    cells = np.where(cells < 0, none, cells)
+    cells.sort(axis=2)
+    repeat = np.zeros(cells.shape, dtype=bool)
+    repeat[:, :, 1:] = cells[:, :, 1:] == cells[:, :, :-1]
+    cells[repeat] = none
+    cells.sort(axis=2)
+    observed = np.where(cells == none, -1, cells).astype(np.int16)
+    return ObservedProfiles(profiles, observed, analysed, d, h, float(drop_in))

@@ -14,7 +14,8 @@ Factors are
   segregation followed by mutation, on every transmission;
 * an evidence factor on ``(pat, mat)`` of each typed person: 1 when the ordered pair is a
   phase of the observed unordered genotype (for a half-typed ``a/-``: when either allele
-  is ``a``), else 0.
+  is ``a``), else 0; for a person observed through the drop-out model, the given matrix
+  P(observed set | pat, mat) (:mod:`reunite.stats._observation`).
 
 The likelihood is the sum over all variables of the product of factors, computed exactly
 by variable elimination with a greedy min-weight order (the product of the domain sizes of
@@ -209,9 +210,11 @@ def log_likelihood(
     male: FloatArray,
     founder_blocks: Sequence[Sequence[int]] | None = None,
     person_freqs: dict[int, FloatArray] | None = None,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> float:
     """Natural-log likelihood of one marker on one pedigree."""
-    return _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, person_freqs)[0]
+    return _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, person_freqs,
+                evidence=evidence)[0]
 
 
 def log_marginal(
@@ -223,6 +226,7 @@ def log_marginal(
     male: FloatArray,
     query: int,
     founder_blocks: Sequence[Sequence[int]] | None = None,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> tuple[float, FloatArray]:
     """Joint of the data and the ordered alleles (paternal, maternal) of person ``query``.
 
@@ -230,7 +234,7 @@ def log_marginal(
     P(data, pat = i, mat = j) = exp(log_scale) · table[i, j].
     """
     log_scale, table = _run(fidx, midx, genotypes, freqs, female, male, founder_blocks, None,
-                            query)
+                            query, evidence)
     assert table is not None
     return log_scale, table
 
@@ -254,6 +258,7 @@ def _run(
     founder_blocks: Sequence[Sequence[int]] | None = None,
     person_freqs: dict[int, FloatArray] | None = None,
     query: int = -1,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> tuple[float, FloatArray | None]:
     """Build the factors and eliminate (see :func:`log_likelihood` for the arguments).
 
@@ -275,6 +280,9 @@ def _run(
     person_freqs : dict person index -> float64 array (n,), optional
         Frequencies to use for the paternal allele of these founders instead of
         ``freqs``.
+    evidence : dict person index -> float64 array (n, n), optional
+        P(data | pat = i, mat = j) of these persons (their ``genotypes`` row is
+        ``(-1, -1)``); their alleles range over the support of the matrix.
     """
     n_persons = len(fidx)
     n_alleles = len(freqs)
@@ -282,7 +290,14 @@ def _run(
     domains: list[IntArray] = []
     for k in range(n_persons):
         a, b = int(genotypes[k, 0]), int(genotypes[k, 1])
-        if a >= 0 and b >= 0:
+        if evidence is not None and k in evidence:
+            ev_k = evidence[k]
+            dom = np.flatnonzero(ev_k.any(axis=0) | ev_k.any(axis=1)).astype(np.intp)
+            if dom.size == 0:
+                return -math.inf, np.zeros((n_alleles, n_alleles)) if query >= 0 else None
+            if dom.size == n_alleles:
+                dom = full
+        elif a >= 0 and b >= 0:
             dom = np.array([a] if a == b else [min(a, b), max(a, b)], dtype=np.intp)
         else:
             dom = full
@@ -315,7 +330,10 @@ def _run(
     for k in range(n_persons):
         a, b = int(genotypes[k, 0]), int(genotypes[k, 1])
         pv, mv = 2 * k, 2 * k + 1
-        if a >= 0 or b >= 0:
+        if evidence is not None and k in evidence:
+            arr = _sub(evidence[k], doms[pv], doms[mv], full)
+            factors.append(_diagonal((rep[pv], rep[mv]), np.ascontiguousarray(arr)))
+        elif a >= 0 or b >= 0:
             dp, dm = doms[pv][:, None], doms[mv][None, :]
             if a >= 0 and b >= 0:
                 ev = ((dp == a) & (dm == b)) | ((dp == b) & (dm == a))
@@ -360,13 +378,14 @@ def log_likelihood_batch(
     male: FloatArray,
     alt_freqs: FloatArray | None = None,
     alt_mask: NDArray[np.bool_] | None = None,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> FloatArray:
     """Log-likelihoods of B markers sharing one pedigree and one pattern of typed persons.
 
-    See :func:`log_marginal_batch` for the arguments.
+    See :func:`_batch` for the arguments.
     """
     return _batch(fidx, midx, typed, genotypes, freqs, female, male, alt_freqs, alt_mask,
-                  -1)[0]
+                  -1, evidence)[0]
 
 
 def log_marginal_batch(
@@ -398,6 +417,7 @@ def _batch(
     alt_freqs: FloatArray | None,
     alt_mask: NDArray[np.bool_] | None,
     query: int,
+    evidence: dict[int, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray | None]:
     """Batched factor building and elimination.
 
@@ -415,6 +435,9 @@ def _batch(
     female, male : float64 (B, n, n); padding alleles map to themselves.
     alt_freqs, alt_mask : float64 (B, n) and bool (B, N), optional
         Frequencies for the paternal allele of the founders flagged in ``alt_mask``.
+    evidence : dict person index -> float64 (B, n, n), optional
+        P(data | pat, mat) of persons observed through the drop-out model (not
+        ``typed``; their ``genotypes`` are ``-1``).
     """
     n_batch, n_persons = genotypes.shape[0], len(fidx)
     n = freqs.shape[1]
@@ -441,7 +464,9 @@ def _batch(
     for k in range(n_persons):
         pv, mv = 2 * k, 2 * k + 1
         a, b = genotypes[:, k, 0], genotypes[:, k, 1]
-        if typed[k]:
+        if evidence is not None and k in evidence:
+            factors.append(((pv, mv), evidence[k]))
+        elif typed[k]:
             hom = a == b
             ev = np.zeros((n_batch, 2, 2))
             ev[:, 0, 0] = hom

@@ -10,7 +10,9 @@ seen) with probability ``P(o | H1)`` (given the typed references) and ``P(o | H2
 (population), held by :class:`MarkerOutcomes`; ``LR_m(o) = P(o | H1) / P(o | H2)``.
 Markers are independent, so ``LR = Π_m LR_m``. For genotypes,
 :func:`outcomes_from_table` takes both vectors from a
-:class:`~reunite.stats.missing_person.GenotypeTable` (mutation and θ included): under H2
+:class:`~reunite.stats.missing_person.GenotypeTable` (mutation and θ included); for a
+degraded candidate, :func:`outcomes_from_observation_table` takes the observed allele sets
+with drop-out from an :class:`~reunite.stats.missing_person.ObservationTable`. Under H2
 the POI's genotype is drawn with Hardy–Weinberg proportions of the marker frequencies
 (with θ > 0 the Balding–Nichols probability given the family's founder alleles, the LR's
 own denominator, so that ``E[LR | H2] = 1`` still holds), under H1 from its distribution
@@ -64,9 +66,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reunite.errors import CaseError, InputError
+from reunite.genetics.observation import DropoutModel
 from reunite.provenance import Provenance, make_provenance
 from reunite.stats import _convolution
-from reunite.stats.missing_person import GenotypeTable
+from reunite.stats.missing_person import GenotypeTable, ObservationTable
 
 __all__ = [
     "ABSOLUTE_ERROR_FLOOR",
@@ -92,6 +95,7 @@ __all__ = [
     "exclusion_power",
     "format_threshold",
     "lr_distribution",
+    "outcomes_from_observation_table",
     "outcomes_from_table",
     "p_value",
     "tail_function",
@@ -125,7 +129,7 @@ class MarkerOutcomes:
     """One marker: the POI's possible outcomes with ``P(o | H1)`` and ``P(o | H2)``.
 
     ``h1`` and ``h2`` are float64 vectors over the same outcomes (for genotypes in
-    :func:`~reunite.stats.missing_person.genotype_index` order), each summing to 1 within
+    :func:`~reunite.stats.genotypes.genotype_index` order), each summing to 1 within
     1e-6. ``labels`` optionally names the outcomes.
     """
 
@@ -172,6 +176,33 @@ def outcomes_from_table(table: GenotypeTable, markers: Sequence[str] | None = No
         n = len(alleles)
         labels = tuple(f"{alleles[i]}/{alleles[j]}" for i in range(n) for j in range(i, n))
         out.append(MarkerOutcomes(name, table.family[k], table.unrelated[k], labels))
+    return tuple(out)
+
+
+def outcomes_from_observation_table(
+    table: ObservationTable, model: DropoutModel | None = None,
+    markers: Sequence[str] | None = None,
+) -> tuple[MarkerOutcomes, ...]:
+    """Per marker: the observed allele sets of a candidate with drop-out ``model``, with
+    P(O | family) and P(O | unrelated) (:class:`~reunite.stats.missing_person.
+    ObservationTable`; silent alleles included).
+
+    Drop-in can add a third allele, and sets of three are not in the table: a model with
+    drop-in is refused rather than calibrated on part of the outcomes.
+    """
+    if model is not None and model.drop_in > 0:
+        raise InputError("calibration with drop-in is not supported: observed sets of three "
+                         "alleles are not in the observation table", field="drop_in",
+                         value=model.drop_in)
+    names = table.markers if markers is None else tuple(markers)
+    out = []
+    for name in names:
+        alleles = table.alleles[table.marker_index(name)]
+        n = len(alleles)
+        labels = (*(alleles[i] if i == j else f"{alleles[i]}/{alleles[j]}"
+                    for i in range(n) for j in range(i, n)), "-")
+        family, unrelated = table.probabilities(name, model)
+        out.append(MarkerOutcomes(name, family, unrelated, labels))
     return tuple(out)
 
 

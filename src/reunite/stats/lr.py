@@ -29,11 +29,13 @@ import numpy as np
 
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.observation import DropoutModel
 from reunite.provenance import Provenance, make_provenance
 from reunite.stats.likelihood import (
-    Genotype,
+    GenotypeData,
     KinshipMarker,
     batch_log_likelihoods,
+    encode_data,
     pedigree_log_likelihood,
 )
 
@@ -157,11 +159,12 @@ def _exp(v: float) -> float:
 def kinship_lr(
     hypotheses: Sequence[Hypothesis],
     markers: Sequence[KinshipMarker],
-    genotypes: Mapping[str, Mapping[str, Genotype | None]],
+    genotypes: Mapping[str, Mapping[str, GenotypeData | None]],
     *,
     theta: float = 0.0,
     case_id: str | None = None,
     find_inconsistencies: bool = True,
+    dropout: Mapping[str, DropoutModel] | None = None,
 ) -> LRResult:
     """LR of ``hypotheses[0]`` against each other hypothesis, per marker and in total.
 
@@ -171,8 +174,13 @@ def kinship_lr(
         person.
     markers : the markers (independent; unlinked).
     genotypes : ``{person: {marker name: (allele, allele) | None}}``; ``None`` alleles are
-        unknown; persons or markers absent are untyped.
+        unknown; persons or markers absent are untyped. For a person in ``dropout`` the
+        value is the observed allele set (``("a", "b")``, ``("a",)``, ``()``).
     theta : Balding–Nichols θ over all founder alleles of each hypothesis.
+    dropout : ``{person: DropoutModel}``, the samples read through the drop-out and
+        drop-in model (:mod:`reunite.stats.dropout`); markers' ``silent_frequency`` adds
+        a silent allele. Absent (or all zero, with no silent allele): exactly the
+        genotype likelihoods.
     """
     start = time.perf_counter()
     if len(hypotheses) < 2:
@@ -192,6 +200,10 @@ def kinship_lr(
         if missing:
             raise CaseError(f"typed person(s) {', '.join(missing)} missing from hypothesis "
                             f"{h.name!r}", field="hypotheses", value=missing[0], case=case_id)
+    for person in dropout or {}:
+        if not any(person in h.pedigree for h in hypotheses):
+            raise CaseError(f"person {person!r} with drop-out is in no hypothesis",
+                            field="dropout", value=person, sample=person, case=case_id)
     logs: dict[str, dict[str, float]] = {h.name: {} for h in hypotheses}
     problems: list[Inconsistency] = []
     if theta == 0.0:
@@ -200,14 +212,11 @@ def kinship_lr(
             ped = h.pedigree
             fidx = np.asarray(ped.fidx, dtype=np.intp)
             midx = np.asarray(ped.midx, dtype=np.intp)
-            all_codes = []
-            for marker in markers:
-                codes = np.full((len(ped), 2), -1, dtype=np.intp)
-                for p in typed:
-                    codes[ped.index[p]] = marker.encode(genotypes[p].get(marker.name),
-                                                        person=p)
-                all_codes.append(codes)
-            values = batch_log_likelihoods(fidx, midx, all_codes, markers)
+            encoded = [encode_data(ped.index, len(ped),
+                                   {p: genotypes[p].get(marker.name) for p in typed},
+                                   marker, dropout) for marker in markers]
+            values = batch_log_likelihoods(fidx, midx, [c for c, _ in encoded], markers,
+                                           [o for _, o in encoded])
             for marker, ll in zip(markers, values, strict=True):
                 logs[h.name][marker.name] = ll
     else:
@@ -215,20 +224,26 @@ def kinship_lr(
             marker_genotypes = {p: genotypes[p].get(marker.name) for p in typed}
             for h in hypotheses:
                 logs[h.name][marker.name] = pedigree_log_likelihood(
-                    h.pedigree, marker_genotypes, marker, theta=theta)
+                    h.pedigree, marker_genotypes, marker, theta=theta, dropout=dropout)
     if find_inconsistencies:
         for marker in markers:
             marker_genotypes = {p: genotypes[p].get(marker.name) for p in typed}
             for h in hypotheses:
                 if logs[h.name][marker.name] == -math.inf:
                     problems.append(Inconsistency(h.name, marker.name, _implicated(
-                        h, marker, marker_genotypes, theta)))
+                        h, marker, marker_genotypes, theta, dropout)))
     params: dict[str, Any] = {
         "theta": theta,
         "hypotheses": tuple(names),
         "mutation": tuple((m.name, m.mutation.description if m.mutation else None)
                           for m in markers),
     }
+    used = {p: m for p, m in (dropout or {}).items() if not m.is_zero}
+    if used:
+        params["dropout"] = tuple(sorted((p, tuple(sorted(m.to_dict().items())))
+                                         for p, m in used.items()))
+    if any(m.silent_frequency > 0.0 for m in markers):
+        params["silent_frequency"] = tuple((m.name, m.silent_frequency) for m in markers)
     return LRResult(
         case_id=case_id,
         hypotheses=tuple(names),
@@ -241,13 +256,14 @@ def kinship_lr(
 
 
 def _implicated(h: Hypothesis, marker: KinshipMarker,
-                marker_genotypes: Mapping[str, Genotype | None], theta: float
-                ) -> tuple[str, ...]:
+                marker_genotypes: Mapping[str, GenotypeData | None], theta: float,
+                dropout: Mapping[str, DropoutModel] | None = None) -> tuple[str, ...]:
     typed = [p for p, g in marker_genotypes.items()
-             if g is not None and any(a is not None for a in g)]
+             if g is not None and (len(g) != 2 or any(a is not None for a in g))]
     culprits = []
     for person in typed:
         reduced = {p: g for p, g in marker_genotypes.items() if p != person}
-        if pedigree_log_likelihood(h.pedigree, reduced, marker, theta=theta) > -math.inf:
+        if pedigree_log_likelihood(h.pedigree, reduced, marker, theta=theta,
+                                   dropout=dropout) > -math.inf:
             culprits.append(person)
     return tuple(culprits) if culprits else tuple(typed)

@@ -29,17 +29,23 @@ from typing import Any
 
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
+from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree
 from reunite.stats.calibration import (
     DEFAULT_RELATIVE_ERROR,
     DEFAULT_TARGET_CHANCE_MATCHES,
     FamilyCalibration,
+    MarkerOutcomes,
     calibrate,
+    outcomes_from_observation_table,
     outcomes_from_table,
 )
-from reunite.stats.likelihood import Genotype, KinshipMarker
+from reunite.stats.likelihood import Genotype, GenotypeData, KinshipMarker
 from reunite.stats.lr import kinship_lr
-from reunite.stats.missing_person import missing_person_genotype_table
+from reunite.stats.missing_person import (
+    missing_person_genotype_table,
+    missing_person_observation_table,
+)
 
 __all__ = ["CaseCalibration", "MissingPersonQuestion", "calibrate_missing_person",
            "missing_person_question"]
@@ -53,8 +59,8 @@ class MissingPersonQuestion:
 
     family: Pedigree
     poi: str
-    references: Mapping[str, Mapping[str, Genotype | None]]
-    poi_genotypes: Mapping[str, Genotype | None]
+    references: Mapping[str, Mapping[str, GenotypeData | None]]
+    poi_genotypes: Mapping[str, GenotypeData | None]
     reference_log_lr: Mapping[str, float]
     """Per marker ``ln c = ln P(refs | H1) − ln P(refs | H2)`` (0 in the usual case)."""
 
@@ -65,7 +71,7 @@ class MissingPersonQuestion:
                    for g in self.poi_genotypes.values())
 
 
-def _typed(genotype: Genotype | None) -> bool:
+def _typed(genotype: GenotypeData | None) -> bool:
     return genotype is not None and any(a is not None for a in genotype)
 
 
@@ -73,10 +79,11 @@ def missing_person_question(
     hypotheses: Sequence[Hypothesis],
     poi: str,
     markers: Sequence[KinshipMarker],
-    genotypes: Mapping[str, Mapping[str, Genotype | None]],
+    genotypes: Mapping[str, Mapping[str, GenotypeData | None]],
     *,
     theta: float = 0.0,
     case_id: str | None = None,
+    dropout: Mapping[str, DropoutModel] | None = None,
 ) -> MissingPersonQuestion:
     """Check that ``hypotheses`` ask "is the POI the missing person?" (module docstring)."""
     if len(hypotheses) != 2:
@@ -99,8 +106,9 @@ def missing_person_question(
     if not any(_typed(g) for per_marker in references.values() for g in per_marker.values()):
         raise CaseError("no typed reference besides the POI", case=case_id,
                         field="genotypes", value=sorted(genotypes))
+    ref_dropout = {p: m for p, m in (dropout or {}).items() if p != poi}
     check = kinship_lr([h1, h2], markers, references, theta=theta, case_id=case_id,
-                       find_inconsistencies=False)
+                       find_inconsistencies=False, dropout=ref_dropout or None)
     reference_log_lr = {}
     for marker, value in check.log_lr_per_marker().items():
         if not math.isfinite(value):
@@ -136,7 +144,7 @@ def calibrate_missing_person(
     hypotheses: Sequence[Hypothesis],
     poi: str,
     markers: Sequence[KinshipMarker],
-    genotypes: Mapping[str, Mapping[str, Genotype | None]],
+    genotypes: Mapping[str, Mapping[str, GenotypeData | None]],
     *,
     theta: float = 0.0,
     threshold: float,
@@ -144,22 +152,39 @@ def calibrate_missing_person(
     target_chance_matches: float | None = DEFAULT_TARGET_CHANCE_MATCHES,
     relative_error: float = DEFAULT_RELATIVE_ERROR,
     case_id: str | None = None,
+    dropout: Mapping[str, DropoutModel] | None = None,
 ) -> CaseCalibration:
-    """Exclusion power, tails, power, chance matches and the POI's p-value of a case."""
+    """Exclusion power, tails, power, chance matches and the POI's p-value of a case.
+
+    ``dropout`` (the case's drop-out models): references with drop-out condition the
+    family by their observed sets; a POI with drop-out is calibrated over the observed
+    allele sets a person with that model shows (no drop-in: sets of three alleles are not
+    tabulated). Silent alleles of the markers are included likewise."""
     question = missing_person_question(hypotheses, poi, markers, genotypes, theta=theta,
-                                       case_id=case_id)
-    table = missing_person_genotype_table(question.family, poi, question.references,
-                                          markers, theta=theta)
-    outcomes = outcomes_from_table(table)
+                                       case_id=case_id, dropout=dropout)
+    ref_dropout = {p: m for p, m in (dropout or {}).items() if p != poi}
+    outcomes: tuple[MarkerOutcomes, ...]
+    observed_sets = bool(dropout) or any(m.silent_frequency > 0 for m in markers)
+    if observed_sets:
+        obs_table = missing_person_observation_table(
+            question.family, poi, question.references, markers, theta=theta,
+            dropout=ref_dropout or None)
+        outcomes = outcomes_from_observation_table(obs_table, (dropout or {}).get(poi))
+    else:
+        outcomes = outcomes_from_table(missing_person_genotype_table(
+            question.family, poi, _pairs(question.references), markers, theta=theta))
     notes: list[str] = []
     observed: dict[str, float] | None = None
     observed_lr: float | None = None
     if question.poi_typed:
         result = kinship_lr(hypotheses, markers, genotypes, theta=theta, case_id=case_id,
-                            find_inconsistencies=False)
+                            find_inconsistencies=False, dropout=dropout or None)
         observed_lr = result.total_lr()
         per_marker = result.log_lr_per_marker()
-        full = [m.name for m in markers if _full(question.poi_genotypes.get(m.name))]
+        poi_model = (dropout or {}).get(poi)
+        full = [m.name for m in markers if (
+            question.poi_genotypes.get(m.name) is not None if poi_model is not None
+            else _full(question.poi_genotypes.get(m.name)))]
         partial = [m.name for m in markers if m.name not in full
                    and _typed(question.poi_genotypes.get(m.name))]
         if partial:
@@ -179,6 +204,8 @@ def calibrate_missing_person(
             f"{', '.join(shifted)}): every LR of the case is {factor:.6g} × P(g | family) / "
             "P(g); calibrated on the case's LR")
     parameters = {"theta": theta, "poi": poi, "case": case_id,
+                  "dropout": {p: (m.dropout, m.homozygous, m.drop_in)
+                              for p, m in (dropout or {}).items()} or None,
                   "mutation": tuple((m.name, m.mutation.description if m.mutation else None)
                                     for m in markers)}
     cal = calibrate(outcomes, threshold=threshold, database_size=database_size,
@@ -188,5 +215,19 @@ def calibrate_missing_person(
     return CaseCalibration(case_id, poi, cal, tuple(notes))
 
 
-def _full(genotype: Genotype | None) -> bool:
+def _pairs(references: Mapping[str, Mapping[str, GenotypeData | None]]
+           ) -> dict[str, dict[str, Genotype | None]]:
+    """Genotypes as pairs (without drop-out every typed genotype is one)."""
+    out: dict[str, dict[str, Genotype | None]] = {}
+    for person, per_marker in references.items():
+        out[person] = {}
+        for marker, g in per_marker.items():
+            if g is not None and len(g) != 2:
+                raise CaseError("a genotype without a drop-out model must have two alleles",
+                                sample=person, marker=marker, field="genotypes", value=list(g))
+            out[person][marker] = None if g is None else (g[0], g[1])
+    return out
+
+
+def _full(genotype: GenotypeData | None) -> bool:
     return genotype is not None and all(a is not None for a in genotype)

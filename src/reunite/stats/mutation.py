@@ -41,6 +41,13 @@ package pedmut (``mutationMatrix``), including how rates are normalised:
     Simonsson & Mostad (2016) stabilisation to stationarity: ``S = diag(d)(M − I) + I``
     with ``d`` from the stationary vector of ``M`` (pedmut ``makeStationary``).
 
+Extending a given matrix (:func:`extend_matrix`): when alleles are added to a marker after
+its matrix was written (an allele seen in a genotype but not listed, given a frequency),
+the given rows keep their proportions over the listed alleles, scaled by the probability
+of not mutating into an added allele; the added alleles' columns for those rows, and the
+added alleles' own rows, come from a model over the full allele list (the identity when
+there is none: nothing mutates to or from an added allele). Rows still sum to 1.
+
 References: Simonsson & Mostad (2016) FSI:Genetics 23:217–225; Egeland, Kling & Mostad,
 *Relationship Inference with Familias and R* (2016), ch. 2; pedmut documentation.
 """
@@ -61,6 +68,7 @@ __all__ = [
     "TRANSFORMS",
     "MutationModel",
     "MutationSpec",
+    "extend_matrix",
     "is_lumpable",
     "lump_matrix",
     "mutation_matrix",
@@ -213,6 +221,28 @@ def mutation_matrix(
     if spec.transform is not None:
         mat = _transform(mat, p, spec.transform, marker)
     return mat
+
+
+def extend_matrix(given: FloatMatrix, n_total: int,
+                  model: FloatMatrix | None = None) -> FloatMatrix:
+    """``given`` (over the first ``n`` of ``n_total`` alleles) extended to all of them.
+
+    For a listed allele ``i``: ``R[i, :n] = given[i] · (1 − Σ_a model[i, a])`` and
+    ``R[i, a] = model[i, a]`` for each added allele ``a``; the added alleles' rows are
+    ``model``'s. ``model`` is the ``n_total × n_total`` matrix of the marker's named model
+    over the full allele list, or ``None`` for the identity (module docstring).
+    """
+    n = given.shape[0]
+    full = np.eye(n_total) if model is None else np.asarray(model, dtype=np.float64)
+    if given.shape != (n, n) or full.shape != (n_total, n_total) or n_total < n:
+        raise MutationModelError("cannot extend the matrix: sizes do not match",
+                                 field="matrix", value=[list(given.shape), list(full.shape)])
+    out = np.zeros((n_total, n_total), dtype=np.float64)
+    to_added = full[:n, n:]
+    out[:n, :n] = given * (1.0 - to_added.sum(axis=1))[:, None]
+    out[:n, n:] = to_added
+    out[n:, :] = full[n:, :]
+    return out
 
 
 def _numeric_alleles(alleles: Sequence[str], marker: str | None, model: str) -> FloatMatrix:
