@@ -214,8 +214,8 @@ class TestCalibrateErrors:
             assert word in proc.stderr
 
     def test_poi_not_in_the_case(self, tmp_path: Path) -> None:
-        self._fails(run(write(tmp_path, CASE), "--poi", "XX"), "hypotheses[0].pedigree",
-                    "'XX'")
+        self._fails(run(write(tmp_path, CASE), "--poi", "XX"), "case.json",
+                    "hypotheses[0].pedigree", "'XX'")
 
     def test_poi_related_under_h2(self, tmp_path: Path) -> None:
         case = copy.deepcopy(CASE)

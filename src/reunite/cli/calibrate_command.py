@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from reunite.config import get_settings
-from reunite.errors import InputError
+from reunite.errors import CaseError, InputError
 from reunite.io.kinship_case import read_cases
 from reunite.stats.calibration import (
     DEFAULT_TARGET_CHANCE_MATCHES,
@@ -138,10 +138,15 @@ def calibrate(
     for case in cases:
         for note in case.notes:
             typer.echo(f"note: case {case.id!r}: {note}", err=True)
-        results.append(calibrate_missing_person(
-            case.hypotheses, poi, case.markers, case.genotypes, theta=case.theta,
-            threshold=t, database_size=n, target_chance_matches=target, case_id=case.id,
-            dropout=case.dropout))
+        try:
+            results.append(calibrate_missing_person(
+                case.hypotheses, poi, case.markers, case.genotypes, theta=case.theta,
+                threshold=t, database_size=n, target_chance_matches=target,
+                case_id=case.id, dropout=case.dropout))
+        except CaseError as exc:
+            # Name the file too: the statistics know the case, not where it came from.
+            raise CaseError(exc.message, problems=exc.problems,
+                            **{**exc.context, "source": str(case_file)}) from exc
     if as_json:
         payload = [_json_safe(r.to_dict()) for r in results]
         typer.echo(json.dumps(payload if is_array else payload[0], allow_nan=False))
