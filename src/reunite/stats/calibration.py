@@ -34,20 +34,22 @@ Method: exact convolution of per-marker log-LR distributions
 -------------------------------------------------------------
 Each marker's outcomes become atoms ``(ln LR, P(·|H1), P(·|H2))``; atoms with equal LR
 are merged exactly; exclusions (``LR = 0``) and, under H1 only, ``LR = ∞`` are kept
-aside. While the number of distinct sums stays below :data:`EXACT_ATOMS` the
-distribution of ``ln LR`` is convolved atom by atom (method ``"exact"``: the result is the
-sum over all genotype combinations). Beyond that (20+ markers), each marker's ``ln LR``
-is rounded **down** to a lattice of step ``δ`` and the integer sums are convolved
-directly — sums of non-negative numbers, so tiny tail probabilities keep their full
-relative precision (no FFT) — with two exact prunings (sums that can no longer reach
-the threshold are dropped; sums certain to reach it are set aside). With ``L`` markers
-the exact ``ln LR`` lies in ``[δK, δK + Lδ)`` of its lattice sum ``δK``, which gives a
+aside. While the combinations of distinct per-marker LRs number at most
+:data:`EXACT_ATOMS` the distribution of ``ln LR`` is convolved atom by atom (method
+``"exact"``: the result is the sum over all genotype combinations). Beyond that (20+
+markers), atoms through which no combination can reach the threshold are dropped and
+those through which every combination does are set aside (exact), then each marker's
+``ln LR`` is rounded **down** to a lattice of step ``δ`` and the integer sums are
+convolved directly — sums of non-negative numbers, so tiny tail probabilities keep their
+full relative precision (no FFT) — with the same two prunings on partial sums. With ``L``
+markers the exact ``ln LR`` lies in ``[δK, δK + Lδ)`` of its lattice sum ``δK``: a
 **rigorous bracket** ``lower ≤ P ≤ upper`` (method ``"lattice"``). The lattice is aligned
 on the threshold (``ln t / L`` per marker) or, for a candidate's p-value, on the
-candidate's own per-marker LRs, so the candidate and every profile tied with it are
-counted exactly. ``δ`` is refined until ``(upper − lower) / (2 · lower) ≤`` the requested
-relative error (default 1e-3) for both hypotheses, or the absolute error is below
-:data:`ABSOLUTE_ERROR_FLOOR`; the estimate reported is the midpoint, so
+candidate's own per-marker LRs, so the candidate's own combination (and any tied with it
+marker by marker) is counted exactly, not left in the bracket. ``δ`` is refined until
+``(upper − lower) / (2 · lower) ≤`` the requested relative error (default 1e-3) for both
+hypotheses, or the absolute error is below :data:`ABSOLUTE_ERROR_FLOOR`; the estimate
+reported is the midpoint, so
 ``|estimate − P| ≤ relative_error · P``. Should the lattice need more than
 :data:`MAX_BINS` cells, the bracket reached is reported as it is
 (:attr:`Method.relative_error` says how wide).
