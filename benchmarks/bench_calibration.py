@@ -38,11 +38,11 @@ from typing import Any
 
 import numpy as np
 
+from reunite.demo import FAMILY_SHAPES, FamilyShape
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.kits import get_kit
 from reunite.genetics.pedigree import Pedigree
 from reunite.io.frequencies import read_nist_1036_frequencies
-from reunite.services.demo import FAMILY_SHAPES, FamilyShape
 from reunite.simulate import simulate_families
 from reunite.stats.calibration import (
     assess_family,

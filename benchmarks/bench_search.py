@@ -34,12 +34,12 @@ from reunite.search._kernels import get_backend
 from reunite.search.encode import pair_to_code
 from reunite.search.screen import (
     FamilyCase,
-    exact_missing_person_lr,
+    exact_missing_person_lrs,
     family_log_lr_table,
     screening_markers,
 )
+from reunite.search.settings import SearchSettings
 from reunite.simulate import simulate_families, simulate_unrelated
-from reunite.stats.mutation import MutationSpec
 
 MARKERS = (
     "CSF1PO", "D1S1656", "D2S441", "D2S1338", "D3S1358", "D5S818", "D7S820", "D8S1179",
@@ -131,8 +131,8 @@ def bench_direct(matrix: ProfileMatrix, freqs: FrequencyTable) -> dict[str, Any]
     for stringency in ("high", "low"):
         q = queries[1]
         run = lambda q=q, s=stringency: direct_match(  # noqa: E731
-            matrix, q, query_index="a", target_index="b", policy=allow, stringency=s,
-            min_shared=12, max_mismatch=1, frequencies=freqs)
+            matrix, q, settings=SearchSettings(), query_index="a", target_index="b",
+            policy=allow, stringency=s, min_shared=12, max_mismatch=1, frequencies=freqs)
         run()
         times = timed(run, 7)
         hits = len(run().hits)
@@ -160,9 +160,8 @@ def bench_screen(matrix: ProfileMatrix, freqs: FrequencyTable) -> dict[str, Any]
     engine = get_backend()
     c = time.process_time()
     t = time.perf_counter()
-    # The matching service's default: equal mutation model, rate 0.001 (no exclusions).
-    markers = screening_markers(matrix, freqs, [family], mutation=MutationSpec("equal",
-                                                                                rate=0.001))
+    # The installation default: equal mutation model, rate 0.001 (no exclusions).
+    markers = screening_markers(matrix, freqs, [family], settings=SearchSettings())
     table = family_log_lr_table(family, matrix, markers)
     table_s = time.perf_counter() - t
     CPU_TIMES["screen_table_build"] = time.process_time() - c
@@ -175,8 +174,7 @@ def bench_screen(matrix: ProfileMatrix, freqs: FrequencyTable) -> dict[str, Any]
     assert matrix.ids_of(best[:1]) == ["bench:MP"]
     c = time.process_time()
     t = time.perf_counter()
-    for r in best:
-        exact_missing_person_lr(family, texts_of(matrix, int(r)), markers)
+    exact_missing_person_lrs(family, matrix, [int(r) for r in best], markers, theta=0.0)
     rescore_s = time.perf_counter() - t
     CPU_TIMES["screen_exact_rescore_top10"] = time.process_time() - c
     kernel_s = statistics.median(kernel)

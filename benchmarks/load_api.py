@@ -38,19 +38,18 @@ import httpx
 import numpy as np
 
 from reunite.config import load_settings
+from reunite.demo import FAMILY_SHAPES, register_cases, register_remains
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.kits import get_kit
 from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.roles import Actor, Role
 from reunite.io.frequencies import read_nist_1036_frequencies
+from reunite.search.settings import DEFAULT_MUTATION
 from reunite.services import auth
 from reunite.services.batch_import import ImportItem, import_batch
-from reunite.services.demo import FAMILY_SHAPES, register_cases, register_remains
 from reunite.services.enrolment import EnrolmentTarget
-from reunite.services.matching import DEFAULT_MUTATION
-from reunite.services.workflow import prepare_data_dir
+from reunite.services.workspace import prepare_data_dir
 from reunite.simulate import simulate_families, simulate_unrelated
-from reunite.storage.workflow import workflow_transaction
 
 REUNITE = str(Path(sys.executable).parent / "reunite")
 PASSWORD = "load-test-password"
@@ -102,8 +101,8 @@ def build(data_dir: Path, n_profiles: int) -> dict[str, Any]:
     [(case_id, reference, ids)] = register_cases(store, setup, [shape], today)
     family = simulate_families(shape.pedigree, table, markers=markers,
                                mutation=DEFAULT_MUTATION, seed=5)
-    with workflow_transaction(store) as (_, flow):
-        bases = flow.bases_of([ids[p] for p in shape.typed])
+    with store.transaction() as repos:
+        bases = repos.bases.for_persons([ids[p] for p in shape.typed])
     import_batch(store, master, setup, [ImportItem(
         Profile(f"{reference}/{p}", {m: Genotype(a, b) for m, (a, b) in
                                      family.genotype_texts(0, p).items()}),

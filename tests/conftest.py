@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared_paths import DATA_DIR, REFERENCE_CASES_DIR, REPO_ROOT, SHARED_DIR
+from support.shared_paths import DATA_DIR, REFERENCE_CASES_DIR, REPO_ROOT, SHARED_DIR
 
 __all__ = ["DATA_DIR", "REFERENCE_CASES_DIR", "REPO_ROOT", "SHARED_DIR"]
 

@@ -34,7 +34,8 @@ from reunite.io.frequencies import read_nist_1036_frequencies
 from reunite.search import FamilyCase, ProfileMatrix
 from reunite.search._kernels import get_backend
 from reunite.search.screen import family_log_lr_table, screening_markers
-from reunite.services.search_service import governance_policy
+from reunite.search.settings import SearchSettings
+from reunite.services.search_gate import governance_policy
 from reunite.simulate import SCENARIOS, get_scenario, simulate_families, simulate_unrelated
 from reunite.stats.mutation import MutationSpec
 
@@ -70,7 +71,8 @@ def run_scenario(name: str, n_families: int, n_database: int, rate: float, seed:
     families = [FamilyCase(fid, scenario.pedigree, scenario.missing,
                            {p: fams.genotype_texts(i, p) for p in scenario.typed})
                 for i, fid in enumerate(fams.family_ids)]
-    markers = screening_markers(matrix, freqs, families, mutation=mutation)
+    markers = screening_markers(matrix, freqs, families, settings=SearchSettings(
+        mutation_female=mutation, mutation_male=mutation))
     backend = get_backend()
     ids = matrix.ids_of(np.arange(matrix.n_rows))
     rows = {pid: r for r, pid in enumerate(ids)}

@@ -15,8 +15,9 @@ subpackages (:mod:`reunite.genetics`, :mod:`reunite.stats`, :mod:`reunite.search
   :func:`mutation_matrix`);
 * the index and searches: :class:`ProfileMatrix`, :func:`exact_match`,
   :func:`direct_match`, :func:`screen_family` (:class:`FamilyCase`),
-  :func:`blind_search`, :class:`ShardedIndex`, :class:`SearchPolicy`,
-  :class:`SearchSettings`;
+  :func:`blind_search_families` (:func:`blind_search` over ready tables),
+  :class:`ShardedIndex`, :class:`SearchPolicy`, :class:`SearchSettings` (the θ, mutation
+  models, minimum allele count, LR threshold and k every search takes);
 * readers and writers: :func:`read_profiles`, :func:`write_profiles` (:class:`ReadResult`),
   :func:`read_familias`, :func:`read_kinship_cases`;
 * results carry a :class:`Provenance`; errors are the :class:`ReuniteError` tree of
@@ -64,7 +65,7 @@ if _typing.TYPE_CHECKING:
     from reunite.io.kinship_case import read_cases as read_kinship_cases
     from reunite.io.result import ReadResult
     from reunite.provenance import Provenance
-    from reunite.search.blind import blind_search
+    from reunite.search.blind import blind_search, blind_search_families
     from reunite.search.direct import direct_match, exact_match
     from reunite.search.distributed import ShardedIndex
     from reunite.search.matrix import ProfileMatrix
@@ -108,6 +109,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ReadResult": ("reunite.io.result", "ReadResult"),
     "Provenance": ("reunite.provenance", "Provenance"),
     "blind_search": ("reunite.search.blind", "blind_search"),
+    "blind_search_families": ("reunite.search.blind", "blind_search_families"),
     "direct_match": ("reunite.search.direct", "direct_match"),
     "exact_match": ("reunite.search.direct", "exact_match"),
     "ShardedIndex": ("reunite.search.distributed", "ShardedIndex"),
@@ -167,6 +169,7 @@ __all__ = [
     "ShardedIndex",
     "__version__",
     "blind_search",
+    "blind_search_families",
     "direct_match",
     "estimate_frequencies",
     "exact_match",

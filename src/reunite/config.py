@@ -27,10 +27,10 @@ from typing import Any
 
 from reunite.errors import ConfigurationError
 
-__all__ = ["Settings", "get_settings", "load_settings"]
+__all__ = ["MUTATION_MODELS", "Settings", "get_settings", "load_settings"]
 
 _PREFIX = "REUNITE_"
-_MUTATION_MODELS = ("equal", "proportional", "onestep", "stepwise", "none")
+MUTATION_MODELS = ("equal", "proportional", "onestep", "stepwise", "none")
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,9 @@ def load_settings(
             "min_allele_count must be positive", field="min_allele_count",
             value=settings.min_allele_count,
         )
-    if settings.mutation_model not in _MUTATION_MODELS:
+    if settings.mutation_model not in MUTATION_MODELS:
         raise ConfigurationError(
-            f"mutation_model must be one of {', '.join(_MUTATION_MODELS)}",
+            f"mutation_model must be one of {', '.join(MUTATION_MODELS)}",
             field="mutation_model", value=settings.mutation_model)
     for name in ("mutation_rate", "mutation_rate_male"):
         rate = getattr(settings, name)

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from api_world import Server, running_server
 
 from reunite.storage.db import create_engine_for, with_schema
+from support.api_world import Server, running_server
 
 
 @pytest.fixture(scope="module",

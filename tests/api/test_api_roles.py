@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_world import PASSWORD, Server
+
+from support.api_world import PASSWORD, Server
 
 ROLES = {"cw": "case-worker", "lab": "lab-analyst", "rev": "reviewer",
          "dpo": "data-protection-officer", "aud": "auditor"}

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 import schemathesis
-from api_world import PASSWORD, Server
 from hypothesis import HealthCheck, given, settings
+
+from support.api_world import PASSWORD, Server
 
 ALL_ROLES = ["case-worker", "lab-analyst", "reviewer", "data-protection-officer", "admin",
              "auditor"]

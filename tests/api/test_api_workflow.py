@@ -11,12 +11,12 @@ import time
 from typing import Any
 
 import pytest
-from api_world import MARKERS, PASSWORD, Server, synthetic_table
 
 from reunite.genetics.pedigree import nuclear_family
 from reunite.genetics.profile import Genotype, Profile
 from reunite.io.genemapper import format_genemapper
 from reunite.simulate import simulate_families, simulate_unrelated
+from support.api_world import MARKERS, PASSWORD, Server, synthetic_table
 
 USERS = {"cw": "case-worker", "lab": "lab-analyst", "rev1": "reviewer", "rev2": "reviewer",
          "dpo": "data-protection-officer", "aud": "auditor"}

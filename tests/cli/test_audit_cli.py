@@ -6,15 +6,13 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.cli import run_cli
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REUNITE, *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env})
+    return run_cli(list(args), env={**os.environ, **env})
 
 
 def test_verify_then_tamper(tmp_path: Path) -> None:

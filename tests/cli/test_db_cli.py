@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,13 +12,11 @@ from pathlib import Path
 import pytest
 
 from reunite.storage.db import create_engine_for, with_schema
-
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.cli import run_cli
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REUNITE, *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env})
+    return run_cli(list(args), env={**os.environ, **env})
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

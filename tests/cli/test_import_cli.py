@@ -1,4 +1,4 @@
-"""``reunite import`` and ``reunite export`` run as the console script, in a subprocess."""
+"""``reunite import`` and ``reunite export``, each command run in process."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import codecs
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.cli import run_cli
+
 PASSWORD = "import-cli-password"
 
 # Simulated genotypes.
@@ -22,8 +22,7 @@ MIXED = CLEAN + "S3\tD3S1358\t14\t15\nS3\tvWA\t14\t15\nS3\tvWA\t16\t17\n"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REUNITE, *args], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return run_cli(list(args))
 
 
 @pytest.fixture
@@ -112,9 +111,8 @@ class TestImportCli:
                     "REUNITE_PASSWORD": PASSWORD})
 
         def cli(*args: str, user: str | None = None, code: int = 0) -> Any:
-            done = subprocess.run([REUNITE, *args, "--json"], capture_output=True, text=True,
-                                  timeout=300, check=False,
-                                  env={**env, **({"REUNITE_USER": user} if user else {})})
+            done = run_cli([*args, "--json"],
+                           env={**env, **({"REUNITE_USER": user} if user else {})})
             assert done.returncode == code, (args, done.stdout, done.stderr)
             return json.loads(done.stdout) if code == 0 else done
 

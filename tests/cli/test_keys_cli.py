@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from reunite.storage.crypto import MasterKey
-
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.cli import run_cli
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_MASTER")}
-    return subprocess.run([REUNITE, *args], capture_output=True, text=True, timeout=120,
-                          env={**clean, **env})
+    return run_cli(list(args), env={**clean, **env})
 
 
 def test_init_then_rotate_key_file(tmp_path: Path) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.shared_paths import REUNITE
 
 
 def test_version__exits_zero() -> None:

@@ -7,12 +7,12 @@ import json
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.cli import run_cli
+
 NIST_DIR = "nist-1036-us-population"
 FBI = "fbi-2015-expanded-codis/fbi2015_allele_frequencies.csv"
 
@@ -21,8 +21,7 @@ def _run(*args: str | Path, env: dict[str, str] | None = None
          ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
     environment.update(env or {})
-    return subprocess.run([REUNITE, *map(str, args)], capture_output=True, text=True,
-                          check=False, timeout=120, env=environment)
+    return run_cli([str(a) for a in args], env=environment)
 
 
 def _first_nist_profile(shared: Path) -> tuple[str, dict[str, list[str]]]:

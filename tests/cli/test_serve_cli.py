@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,9 +12,8 @@ import httpx
 
 from reunite.config import load_settings
 from reunite.genetics.frequencies import FrequencyTable
-from reunite.services.workflow import prepare_data_dir
-
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from reunite.services.workspace import prepare_data_dir
+from support.shared_paths import REUNITE
 
 
 def test_serve__answers_health_and_docs(tmp_path: Path) -> None:

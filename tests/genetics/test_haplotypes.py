@@ -23,7 +23,7 @@ from reunite.genetics.haplotypes import (
 from reunite.genetics.kits import get_kit
 from reunite.genetics.markers import canonical_marker_name
 from reunite.genetics.profile import YHaplotype
-from shared_paths import DATA_DIR
+from support.shared_paths import DATA_DIR
 
 Y_DIR = DATA_DIR / "y-str"
 

@@ -21,7 +21,7 @@ from reunite.io.haplotypes import (
     read_y_haplotype_table,
     read_ystr_mutation_rates,
 )
-from shared_paths import DATA_DIR
+from support.shared_paths import DATA_DIR
 
 Y_DIR = DATA_DIR / "y-str"
 MT_DIR = DATA_DIR / "mtdna-mitofreq"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from report_case import TWO_CONFIRMATIONS, make_report
 
 from reunite.report.identification import IdentificationReport
+from support.report_case import TWO_CONFIRMATIONS, make_report
 
 
 @pytest.fixture

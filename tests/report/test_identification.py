@@ -6,11 +6,11 @@ import math
 from datetime import date
 
 import pytest
-from report_case import TWO_CONFIRMATIONS, make_report
 
 from reunite._version import __version__
 from reunite.report.html import lr_html
 from reunite.report.identification import Review, format_genotype, format_log10_lr, format_lr
+from support.report_case import TWO_CONFIRMATIONS, make_report
 
 
 def test_build__per_marker_lr_and_exclusion_without_mutation() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader
-from report_case import make_report
 
 from reunite._version import __version__
 from reunite.report.html import render_report_html
 from reunite.report.identification import IdentificationReport
 from reunite.report.pdf import render_report_pdf
 from reunite.web.i18n import translator
+from support.report_case import make_report
 
 
 def test_render_report_html__english(report: IdentificationReport) -> None:

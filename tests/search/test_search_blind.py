@@ -11,7 +11,7 @@ import pytest
 from reunite.errors import ConflictError, InputError
 from reunite.genetics.pedigree import nuclear_family
 from reunite.search._kernels import available_backends
-from reunite.search.blind import blind_search
+from reunite.search.blind import blind_search, blind_search_families
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.screen import (
     FamilyCase,
@@ -20,6 +20,7 @@ from reunite.search.screen import (
     screening_markers,
 )
 from reunite.simulate import simulate_families, simulate_unrelated
+from support.searching import settings_for
 
 
 def allow(query_index: str, target_index: str, *, purpose: str) -> None:
@@ -134,13 +135,22 @@ def test_blind__real_families_rank_their_missing_person() -> None:
                                                unrelated.alleles, unrelated.indices)
     mps = fams.person("MP")
     matrix.add_allele_indices(list(mps.ids), mps.indices, mps.alleles)
-    markers_k = screening_markers(matrix, freqs, families)
+    settings = settings_for(k=2)
+    markers_k = screening_markers(matrix, freqs, families, settings=settings)
 
-    result = blind_search(matrix, fams.family_ids, block_tables(families, matrix, markers_k),
-                          query_index="q", target_index="t", policy=allow, k=2, block_size=4)
+    result = blind_search_families(matrix, families, frequencies=freqs, settings=settings,
+                                   query_index="q", target_index="t", policy=allow,
+                                   block_size=4)
+    by_tables = blind_search(matrix, fams.family_ids,
+                             block_tables(families, matrix, markers_k, theta=0.0),
+                             query_index="q", target_index="t", policy=allow, k=2,
+                             block_size=4)
 
     for fid in fams.family_ids:
         assert result.by_family[fid][0].profile_id == f"{fid}:MP"
+    assert result.by_family == by_tables.by_family
+    assert result.provenance.frequency_table_hash == freqs.content_hash
+    assert dict(result.provenance.parameters)["settings"] == settings.to_provenance()
     table0 = family_log_lr_table(families[0], matrix, markers_k)
     assert table0.shape == (len(markers), matrix.table_width)
 
@@ -149,4 +159,4 @@ def test_blind__bad_table_shape() -> None:
     matrix, family_ids, tables = _random_setup(14)
     with pytest.raises(InputError, match="wrong shape"):
         blind_search(matrix, family_ids, lambda a, b: tables[:, 1:, a:b], query_index="q",
-                     target_index="t", policy=allow)
+                     target_index="t", policy=allow, k=10)

@@ -6,14 +6,16 @@ import math
 
 import numpy as np
 import pytest
-from search_reference import direct_reference, rmp_reference
 
+from reference.search_reference import direct_reference, rmp_reference
 from reunite.errors import InputError
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.search._kernels import available_backends
 from reunite.search.direct import Stringency, direct_match, exact_match
 from reunite.search.matrix import ProfileMatrix
+from reunite.search.settings import SearchSettings
 
+SETTINGS = SearchSettings()
 
 def allow(query_index: str, target_index: str, *, purpose: str) -> None:
     """A test policy that allows everything (the real one lives in governance)."""
@@ -48,8 +50,8 @@ CANDIDATES = {
 class TestStringencyExamples:
     def _ids(self, backend: str, **kw: object) -> list[str]:
         result = direct_match(
-            _matrix(CANDIDATES), QUERY, query_index="q", target_index="t", policy=allow,
-            backend=backend, **kw,  # type: ignore[arg-type]
+            _matrix(CANDIDATES), QUERY, settings=SETTINGS, query_index="q", target_index="t",
+            policy=allow, backend=backend, **kw,  # type: ignore[arg-type]
         )
         return sorted(h.profile_id for h in result.hits)
 
@@ -77,7 +79,8 @@ def test_partial_query_is_never_identical() -> None:
     matrix = _matrix(CANDIDATES)
     query = {"D3S1358": ("15", "16"), "vWA": ("17",)}
 
-    high = direct_match(matrix, dict(query), query_index="q", target_index="t", policy=allow,
+    high = direct_match(matrix, dict(query), settings=SETTINGS, query_index="q", target_index="t",
+                        policy=allow,
                         stringency="high", min_shared=2)
 
     # vWA "17" written once is a homozygote: identical to 17,17 only.
@@ -90,9 +93,11 @@ def test_partial_genotype_of_a_profile_object() -> None:
     matrix = _matrix(CANDIDATES)
     query = Profile("q", {"D3S1358": Genotype("15", "16"), "vWA": Genotype.partial("18")})
 
-    high = direct_match(matrix, query, query_index="q", target_index="t", policy=allow,
+    high = direct_match(matrix, query, settings=SETTINGS, query_index="q", target_index="t",
+                        policy=allow,
                         stringency="high", min_shared=2)
-    moderate = direct_match(matrix, query, query_index="q", target_index="t", policy=allow,
+    moderate = direct_match(matrix, query, settings=SETTINGS, query_index="q", target_index="t",
+                            policy=allow,
                             stringency="moderate", min_shared=2)
 
     assert high.hits == ()
@@ -100,7 +105,8 @@ def test_partial_genotype_of_a_profile_object() -> None:
 
 
 def test_mismatching_markers_are_named() -> None:
-    result = direct_match(_matrix(CANDIDATES), QUERY, query_index="q", target_index="t",
+    result = direct_match(_matrix(CANDIDATES), QUERY, settings=SETTINGS, query_index="q",
+                          target_index="t",
                           policy=allow, stringency="high", min_shared=4, max_mismatch=1)
 
     named = {h.profile_id: h.mismatching_markers for h in result.hits}
@@ -132,9 +138,10 @@ def test_lr_is_one_over_rmp_with_theta() -> None:
     # "contains" mismatches at vWA under high stringency: that marker is left out.
     expected_contains = expected_same + math.log10(rmp_reference(0.2, None, theta))
 
-    result = direct_match(_matrix(CANDIDATES), QUERY, query_index="q", target_index="t",
+    result = direct_match(_matrix(CANDIDATES), QUERY, settings=SearchSettings(theta=theta),
+                          query_index="q", target_index="t",
                           policy=allow, stringency="high", min_shared=4, max_mismatch=1,
-                          frequencies=freqs, theta=theta)
+                          frequencies=freqs)
     got = {h.profile_id: h.log10_lr for h in result.hits}
 
     assert result.hits[0].profile_id == "same"
@@ -170,7 +177,8 @@ def test_direct_scan__equals_reference(backend: str, stringency: Stringency, see
     expected = direct_reference(query, live, worst=stringency.worst_level, min_shared=2,
                                 max_mismatch=1)
 
-    result = direct_match(matrix, query, query_index="q", target_index="t", policy=allow,
+    result = direct_match(matrix, query, settings=SETTINGS, query_index="q", target_index="t",
+                          policy=allow,
                           stringency=stringency, min_shared=2, max_mismatch=1, backend=backend)
     actual = {h.profile_id: (h.shared_markers, h.mismatches) for h in result.hits}
 
@@ -195,18 +203,21 @@ def test_removed_profile_is_not_found_at_once() -> None:
 
     assert matrix.n_rows == 15  # a tombstone: not yet compacted
     assert exact_match(matrix, QUERY, query_index="q", target_index="t", policy=allow) == ()
-    assert direct_match(matrix, QUERY, query_index="q", target_index="t", policy=allow,
+    assert direct_match(matrix, QUERY, settings=SETTINGS, query_index="q", target_index="t",
+                        policy=allow,
                         min_shared=4).hits == ()
 
 
 class TestDirectErrors:
     def test_bad_stringency(self) -> None:
         with pytest.raises(InputError, match="stringency"):
-            direct_match(_matrix(CANDIDATES), QUERY, query_index="q", target_index="t",
+            direct_match(_matrix(CANDIDATES), QUERY, settings=SETTINGS, query_index="q",
+                         target_index="t",
                          policy=allow, stringency="medium")
 
     def test_negative_mismatch(self) -> None:
         with pytest.raises(InputError) as info:
-            direct_match(_matrix(CANDIDATES), QUERY, query_index="q", target_index="t",
+            direct_match(_matrix(CANDIDATES), QUERY, settings=SETTINGS, query_index="q",
+                         target_index="t",
                          policy=allow, max_mismatch=-1)
         assert info.value.field == "max_mismatch"

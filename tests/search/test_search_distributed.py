@@ -11,12 +11,14 @@ import pytest
 from reunite.errors import PurposeNotPermitted
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.pedigree import nuclear_family
-from reunite.search.blind import blind_search
+from reunite.search.blind import blind_search_families
 from reunite.search.direct import direct_match, exact_match
 from reunite.search.distributed import ShardedIndex
 from reunite.search.matrix import ProfileMatrix
-from reunite.search.screen import FamilyCase, block_tables, screen_family, screening_markers
+from reunite.search.screen import FamilyCase, screen_family
+from reunite.search.settings import SearchSettings
 from reunite.simulate import degrade, simulate_families, simulate_unrelated
+from support.searching import settings_for
 
 distributed = pytest.importorskip("distributed")
 
@@ -94,10 +96,12 @@ def test_direct_match_identical(single: ProfileMatrix, sharded: ShardedIndex,
     options = {"stringency": "low", "min_shared": 4, "max_mismatch": 1,
                "frequencies": data["freqs"]}
 
-    one = direct_match(single, query, query_index="q", target_index="t", policy=allow,
-                       **options)  # type: ignore[arg-type]
-    many = sharded.direct_match(query, query_index="q", target_index="t", policy=allow,
-                                **options)
+    settings = SearchSettings(theta=0.01)
+
+    one = direct_match(single, query, settings=settings, query_index="q", target_index="t",
+                       policy=allow, **options)  # type: ignore[arg-type]
+    many = sharded.direct_match(query, settings=settings, query_index="q", target_index="t",
+                                policy=allow, **options)
 
     assert len(one.hits) > 3
     assert one.hits == many.hits
@@ -122,10 +126,12 @@ def test_screen_identical(single: ProfileMatrix, sharded: ShardedIndex,
                           data: dict[str, Any]) -> None:
     family = data["families"][4]
 
-    one = screen_family(single, family, frequencies=data["freqs"], query_index="q",
-                        target_index="t", policy=allow, k=6)
-    many = sharded.screen_family(family, frequencies=data["freqs"], query_index="q",
-                                 target_index="t", policy=allow, k=6)
+    settings = settings_for(k=6)
+
+    one = screen_family(single, family, frequencies=data["freqs"], settings=settings,
+                        query_index="q", target_index="t", policy=allow)
+    many = sharded.screen_family(family, frequencies=data["freqs"], settings=settings,
+                                 query_index="q", target_index="t", policy=allow)
 
     assert [h.profile_id for h in one.hits] == [h.profile_id for h in many.hits]
     assert [h.log10_lr for h in one.hits] == [h.log10_lr for h in many.hits]
@@ -135,32 +141,50 @@ def test_screen_identical(single: ProfileMatrix, sharded: ShardedIndex,
 def test_blind_identical(single: ProfileMatrix, sharded: ShardedIndex,
                          data: dict[str, Any]) -> None:
     families = data["families"]
-    markers = screening_markers(single, data["freqs"], families)
+    settings = settings_for(k=3, theta=0.01)
 
-    one = blind_search(single, [f.family_id for f in families],
-                       block_tables(families, single, markers), query_index="q",
-                       target_index="t", policy=allow, k=3, block_size=2)
-    many = sharded.blind_search(families, frequencies=data["freqs"], query_index="q",
-                                target_index="t", policy=allow, k=3, block_size=2)
+    one = blind_search_families(single, families, frequencies=data["freqs"],
+                                settings=settings, query_index="q", target_index="t",
+                                policy=allow, block_size=2)
+    many = sharded.blind_search(families, frequencies=data["freqs"], settings=settings,
+                                query_index="q", target_index="t", policy=allow, block_size=2)
 
     assert one.by_family == many.by_family
     assert one.by_profile == many.by_profile
+    assert many.provenance.frequency_table_hash == data["freqs"].content_hash
+    assert dict(many.provenance.parameters)["settings"] == settings.to_provenance()
+
+
+def test_from_matrix__the_same_screen(client: Any, single: ProfileMatrix,
+                                      data: dict[str, Any]) -> None:
+    settings = settings_for(k=4)
+    family = data["families"][2]
+    sharded = ShardedIndex.from_matrix(client, single, n_shards=2)
+
+    one = screen_family(single, family, frequencies=data["freqs"], settings=settings,
+                        query_index="q", target_index="t", policy=allow)
+    many = sharded.screen_family(family, frequencies=data["freqs"], settings=settings,
+                                 query_index="q", target_index="t", policy=allow)
+
+    assert len(sharded) == len(single)
+    assert [(h.profile_id, h.log10_lr) for h in one.hits] == [
+        (h.profile_id, h.log10_lr) for h in many.hits]
 
 
 def test_sharded_searches_refuse(sharded: ShardedIndex, data: dict[str, Any]) -> None:
     family = data["families"][0]
     with pytest.raises(PurposeNotPermitted):
-        sharded.direct_match({"vWA": ("1", "2")}, query_index="q", target_index="t",
-                             policy=refuse)
+        sharded.direct_match({"vWA": ("1", "2")}, settings=SearchSettings(), query_index="q",
+                             target_index="t", policy=refuse)
     with pytest.raises(PurposeNotPermitted):
         sharded.exact_match({"vWA": ("1", "2")}, query_index="q", target_index="t",
                             policy=refuse)
     with pytest.raises(PurposeNotPermitted):
-        sharded.screen_family(family, frequencies=data["freqs"], query_index="q",
-                              target_index="t", policy=refuse)
+        sharded.screen_family(family, frequencies=data["freqs"], settings=SearchSettings(),
+                              query_index="q", target_index="t", policy=refuse)
     with pytest.raises(PurposeNotPermitted):
-        sharded.blind_search([family], frequencies=data["freqs"], query_index="q",
-                             target_index="t", policy=refuse)
+        sharded.blind_search([family], frequencies=data["freqs"], settings=SearchSettings(),
+                             query_index="q", target_index="t", policy=refuse)
 
 
 def test_remove_on_shards(client: Any, data: dict[str, Any]) -> None:

@@ -15,7 +15,9 @@ from reunite.io.frequencies import read_nist_1036_frequencies, read_nist_1036_ge
 from reunite.search.direct import direct_match
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.screen import pairwise_log_lr_table, screening_markers
+from reunite.search.settings import SearchSettings
 from reunite.stats.lr import kinship_lr
+from support.searching import settings_for
 
 
 def allow(query_index: str, target_index: str, *, purpose: str) -> None:
@@ -42,7 +44,8 @@ def test_all_pairs_high_stringency_finds_no_identity(
     hits = []
 
     for pid, genotypes in texts.items():
-        result = direct_match(matrix, genotypes, query_index="q", target_index="t",
+        result = direct_match(matrix, genotypes, settings=SearchSettings(),
+                              query_index="q", target_index="t",
                               policy=allow, stringency="high", min_shared=12,
                               max_mismatch=0, exclude_ids=[pid])
         hits.extend((pid, h.profile_id) for h in result.hits)
@@ -56,7 +59,8 @@ def test_each_profile_finds_itself(
     matrix, texts = nist
     pid = next(iter(texts))
 
-    result = direct_match(matrix, texts[pid], query_index="q", target_index="t",
+    result = direct_match(matrix, texts[pid], settings=SearchSettings(),
+                              query_index="q", target_index="t",
                           policy=allow, stringency="high", min_shared=12)
 
     assert [h.profile_id for h in result.hits] == [pid]
@@ -75,7 +79,7 @@ def test_pairwise_table__equals_exact_engine(
     matrix, texts = nist
     freqs = read_nist_1036_frequencies(
         shared_data / "nist-1036-us-population" / "nist1036_allele_frequencies.csv")
-    markers = screening_markers(matrix, freqs)
+    markers = screening_markers(matrix, freqs, settings=settings_for())
     used = [m for m in markers if m is not None]
     ids = list(texts)
     rng = np.random.default_rng(0)
@@ -109,7 +113,8 @@ def test_pairwise_parent_child_with_mutation__equals_exact_engine(
     matrix, texts = nist
     freqs = read_nist_1036_frequencies(
         shared_data / "nist-1036-us-population" / "nist1036_allele_frequencies.csv")
-    markers = screening_markers(matrix, freqs, mutation=MutationSpec("equal", rate=0.002))
+    markers = screening_markers(matrix, freqs,
+                                settings=settings_for(MutationSpec("equal", rate=0.002)))
     used = [m for m in markers if m is not None][:8]
     short = [m if m is not None and m in used else None for m in markers]
     ids = list(texts)

@@ -11,10 +11,11 @@ import pytest
 from reunite.errors import PurposeNotPermitted
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.pedigree import nuclear_family
-from reunite.search.blind import blind_search
+from reunite.search.blind import blind_search, blind_search_families
 from reunite.search.direct import direct_match, exact_match
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.screen import FamilyCase, screen_family
+from reunite.search.settings import SearchSettings
 
 
 class Refuse:
@@ -52,11 +53,16 @@ ENTRY_POINTS: dict[str, Callable[..., object]] = {
     "exact_match": lambda policy: exact_match(
         MATRIX, {"vWA": ("17", "18")}, query_index="q", target_index="t", policy=policy),
     "direct_match": lambda policy: direct_match(
-        MATRIX, {"vWA": ("17", "18")}, query_index="q", target_index="t", policy=policy),
+        MATRIX, {"vWA": ("17", "18")}, settings=SearchSettings(), query_index="q",
+        target_index="t", policy=policy),
     "screen_family": lambda policy: screen_family(
-        MATRIX, FAMILY, frequencies=FREQS, query_index="q", target_index="t", policy=policy),
+        MATRIX, FAMILY, frequencies=FREQS, settings=SearchSettings(), query_index="q",
+        target_index="t", policy=policy),
     "blind_search": lambda policy: blind_search(
-        MATRIX, ["f"], _tables, query_index="q", target_index="t", policy=policy),
+        MATRIX, ["f"], _tables, query_index="q", target_index="t", policy=policy, k=10),
+    "blind_search_families": lambda policy: blind_search_families(
+        MATRIX, [FAMILY], frequencies=FREQS, settings=SearchSettings(), query_index="q",
+        target_index="t", policy=policy),
 }
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from reunite.io.frequencies import read_nist_1036_frequencies
-from reunite.search import FamilyCase, ProfileMatrix, blind_search
-from reunite.search.screen import block_tables, screening_markers
+from reunite.search import FamilyCase, ProfileMatrix, blind_search_families
 from reunite.simulate import get_scenario, simulate_families, simulate_unrelated
 from reunite.stats.mutation import MutationSpec
+from support.searching import settings_for
 
 MARKERS = (
     "CSF1PO", "D1S1656", "D2S441", "D2S1338", "D3S1358", "D5S818", "D7S820", "D8S1179",
@@ -39,11 +39,9 @@ def test_both_parents_rank_the_missing_person_first(shared_data: Path) -> None:
     families = [FamilyCase(fid, scenario.pedigree, "MP",
                            {p: fams.genotype_texts(i, p) for p in scenario.typed})
                 for i, fid in enumerate(fams.family_ids)]
-    markers = screening_markers(matrix, freqs, families, mutation=mutation)
-
-    result = blind_search(matrix, fams.family_ids, block_tables(families, matrix, markers),
-                          query_index="q", target_index="t", policy=allow, k=2,
-                          block_size=16)
+    result = blind_search_families(matrix, families, frequencies=freqs,
+                                   settings=settings_for(mutation, k=2), query_index="q",
+                                   target_index="t", policy=allow, block_size=16)
 
     first = [result.by_family[f][0].profile_id == f"{f}:MP" for f in fams.family_ids]
     margins = [result.by_family[f][0].log10_lr - result.by_family[f][1].log10_lr

@@ -15,13 +15,15 @@ from reunite.search.encode import pair_to_code
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.screen import (
     FamilyCase,
-    exact_missing_person_lr,
+    exact_missing_person_lrs,
     family_log_lr_table,
     screen_family,
     screening_markers,
 )
 from reunite.simulate import degrade, simulate_families, simulate_unrelated
+from reunite.stats.missing_person import missing_person_lr
 from reunite.stats.mutation import MutationSpec
+from support.searching import settings_for
 
 
 def allow(query_index: str, target_index: str, *, purpose: str) -> None:
@@ -79,22 +81,41 @@ def _setup(case: str, seed: int, *, mutation: MutationSpec | None
 def test_screen_scores__equal_exact_engine(case: str, seed: int, backend: str) -> None:
     mutation = MutationSpec("equal", rate=0.005)
     matrix, family, freqs = _setup(case, seed, mutation=mutation)
-    markers = screening_markers(matrix, freqs, [family], mutation=mutation)
+    markers = screening_markers(matrix, freqs, [family], settings=settings_for(mutation))
     table = family_log_lr_table(family, matrix, markers)
     scores = get_backend(backend).screen_scores(matrix.codes, matrix.alive, table)
     rng = np.random.default_rng(seed)
     sample = [*rng.choice(matrix.n_rows, size=12, replace=False).tolist(), matrix.n_rows - 1]
 
-    for row in sample:
-        pid = matrix.ids_of([row])[0]
-        texts = {
-            m: (matrix.alleles(m)[i], matrix.alleles(m)[j])
-            for m, (i, j) in _pairs(matrix, row).items()
-        }
-        exact, _ = exact_missing_person_lr(family, texts, markers)
+    exact = exact_missing_person_lrs(family, matrix, sample, markers, theta=0.0)
 
-        assert exact is not None, pid
-        assert scores[row] / math.log(10) == pytest.approx(exact, rel=1e-9, abs=1e-12), pid
+    for row, (log10_lr, _) in zip(sample, exact, strict=True):
+        pid = matrix.ids_of([row])[0]
+        assert log10_lr is not None, pid
+        assert scores[row] / math.log(10) == pytest.approx(log10_lr, rel=1e-9, abs=1e-12), pid
+
+
+@pytest.mark.parametrize("theta", [0.0, 0.02])
+def test_exact_rescore_from_codes__equals_the_lr_from_allele_names(theta: float) -> None:
+    mutation = MutationSpec("equal", rate=0.005)
+    matrix, family, freqs = _setup("grandparent and uncle", 3, mutation=mutation)
+    markers = screening_markers(matrix, freqs, [family], settings=settings_for(mutation))
+    used = [m for m in markers if m is not None]
+    rows = [0, 7, matrix.n_rows - 2, matrix.n_rows - 1]  # the last two: the MP and "rare"
+
+    from_codes = exact_missing_person_lrs(family, matrix, rows, markers, theta=theta)
+
+    for row, (log10_lr, per_marker) in zip(rows, from_codes, strict=True):
+        names = {m: (matrix.alleles(m)[i], matrix.alleles(m)[j])
+                 for m, (i, j) in _pairs(matrix, row).items()}
+        poi = {m.name: names.get(m.name) for m in used}
+        refs = {p: {m.name: tuple(g[m.name]) if m.name in g else None for m in used}
+                for p, g in family.references.items()}
+        expected = missing_person_lr(family.pedigree, "MP", poi, refs, used, theta=theta)
+        assert log10_lr == pytest.approx(expected.log10_total_lr(), rel=1e-9, abs=1e-12)
+        assert per_marker == pytest.approx(
+            {m: v / math.log(10) for m, v in expected.log_lr_per_marker().items()},
+            rel=1e-9, abs=1e-12)
 
 
 def _pairs(matrix: ProfileMatrix, row: int) -> dict[str, tuple[int, int]]:
@@ -106,7 +127,7 @@ def _pairs(matrix: ProfileMatrix, row: int) -> dict[str, tuple[int, int]]:
 
 def test_screen_scores__equal_slow_lookup_reference() -> None:
     matrix, family, freqs = _setup("one sibling", 3, mutation=None)
-    markers = screening_markers(matrix, freqs, [family])
+    markers = screening_markers(matrix, freqs, [family], settings=settings_for())
     table = family_log_lr_table(family, matrix, markers)
     # Reference: per marker a dict genotype -> log LR, one profile at a time.
     lookup = {
@@ -133,8 +154,9 @@ def test_screen_family__true_missing_person_first_and_exact(backend: str) -> Non
     matrix, family, freqs = _setup("both parents", 4, mutation=MutationSpec("equal", rate=0.001))
 
     result = screen_family(matrix, family, frequencies=freqs, query_index="q",
-                           target_index="t", policy=allow, k=5,
-                           mutation=MutationSpec("equal", rate=0.001), backend=backend)
+                           target_index="t", policy=allow,
+                           settings=settings_for(MutationSpec("equal", rate=0.001), k=5),
+                           backend=backend)
 
     assert result.hits[0].profile_id == "F0:MP"
     assert len(result.hits) == 5
@@ -150,7 +172,7 @@ def test_screen_family__topk_and_threshold_match_brute_force(backend: str) -> No
     mutation = MutationSpec("equal", rate=0.01)
     matrix, family, freqs = _setup("one sibling", 5, mutation=mutation)
     matrix.remove(["U000", "U001"])
-    markers = screening_markers(matrix, freqs, [family], mutation=mutation)
+    markers = screening_markers(matrix, freqs, [family], settings=settings_for(mutation))
     table = family_log_lr_table(family, matrix, markers)
     scores = get_backend("numpy").screen_scores(matrix.codes, matrix.alive, table)
     live = np.flatnonzero(matrix.alive)
@@ -158,10 +180,13 @@ def test_screen_family__topk_and_threshold_match_brute_force(backend: str) -> No
     threshold = float(np.exp(scores[ranked[9]]))  # exactly ten at or above it
 
     top3 = screen_family(matrix, family, frequencies=freqs, query_index="q", target_index="t",
-                         policy=allow, k=3, mutation=mutation, rescore=False, backend=backend)
+                         policy=allow, settings=settings_for(mutation, k=3, lr_threshold=1e300),
+                         rescore=False, backend=backend)
     above = screen_family(matrix, family, frequencies=freqs, query_index="q",
-                          target_index="t", policy=allow, k=1, threshold=threshold * 0.999999,
-                          mutation=mutation, rescore=False, backend=backend)
+                          target_index="t", policy=allow,
+                          settings=settings_for(mutation, k=1,
+                                                lr_threshold=threshold * 0.999999),
+                          rescore=False, backend=backend)
 
     assert [h.profile_id for h in top3.hits] == matrix.ids_of(ranked[:3])
     assert sorted(h.profile_id for h in above.hits) == sorted(matrix.ids_of(ranked[:10]))
@@ -172,7 +197,7 @@ def test_removed_candidate_is_not_screened() -> None:
     matrix.remove(["F0:MP"])
 
     result = screen_family(matrix, family, frequencies=freqs, query_index="q",
-                           target_index="t", policy=allow, k=3)
+                           target_index="t", policy=allow, settings=settings_for(k=3))
 
     assert "F0:MP" not in [h.profile_id for h in result.hits]
 
@@ -187,26 +212,24 @@ class TestScreenErrors:
             FamilyCase("f", nuclear_family(("CH",)), "CH", {"CH": {"vWA": ("1", "2")}})
 
     def test_bad_k(self) -> None:
-        matrix, family, freqs = _setup("one sibling", 1, mutation=None)
         with pytest.raises(InputError, match="k must"):
-            screen_family(matrix, family, frequencies=freqs, query_index="q",
-                          target_index="t", policy=allow, k=-1)
+            settings_for(k=-1)
 
 
 @pytest.mark.parametrize("case", ["both parents", "one sibling"])
 def test_screen_with_theta__equals_exact_engine(case: str) -> None:
     mutation = MutationSpec("equal", rate=0.005)
     matrix, family, freqs = _setup(case, 7, mutation=mutation)
-    markers = screening_markers(matrix, freqs, [family], mutation=mutation)
+    markers = screening_markers(matrix, freqs, [family], settings=settings_for(mutation))
     theta = 0.02
 
     result = screen_family(matrix, family, frequencies=freqs, query_index="q",
-                           target_index="t", policy=allow, k=4, mutation=mutation,
-                           theta=theta)
+                           target_index="t", policy=allow,
+                           settings=settings_for(mutation, k=4, theta=theta))
     plain = family_log_lr_table(family, matrix, markers)
     corrected = family_log_lr_table(family, matrix, markers, theta=theta)
 
     assert not np.allclose(plain, corrected)
     for hit in result.hits:
         assert hit.log10_lr == pytest.approx(hit.screen_log10_lr, rel=1e-9, abs=1e-12)
-    assert dict(result.provenance.parameters)["theta"] == theta
+    assert dict(result.provenance.parameters)["settings"]["theta"] == theta

@@ -1,4 +1,4 @@
-"""Service fixtures: the shared database fixtures (``tests/store_fixtures.py``) and a world.
+"""Service fixtures: the shared database fixtures (``tests/support/store_fixtures.py``) and a world.
 
 PostgreSQL runs in a schema of its own per test (``search_path``), dropped afterwards,
 so parallel xdist workers never meet.
@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_world import SETUP, World, consent_for, remains_order
 
 from reunite.governance.indices import PersonRole
 from reunite.services.enrolment import add_person, open_case, record_basis
 from reunite.storage.repositories import SqlStore
-from store_fixtures import engine, master, store
+from support.service_world import SETUP, World, consent_for, remains_order
+from support.store_fixtures import engine, master, store
 
 __all__ = ["engine", "master", "store", "world"]
 

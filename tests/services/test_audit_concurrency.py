@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from service_world import DPO
-
 from reunite.services.audit_service import AuditEntry, append_audit, verify_audit
 from reunite.storage.repositories import SqlStore
+from support.service_world import DPO
 
 THREADS, EACH = 4, 15
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from service_world import DPO, SETUP
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from reunite.errors import AuditChainError
 from reunite.services.audit_service import AuditEntry, append_audit, audit_events, verify_audit
 from reunite.storage.repositories import SqlStore
+from support.service_world import DPO, SETUP
 
 
 def seed(store: SqlStore, n: int = 6) -> None:

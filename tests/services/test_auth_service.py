@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from service_world import ADMIN, LAB
 
 from reunite.errors import AuthenticationError, ConflictError, InputError, PermissionDenied
 from reunite.governance.roles import Actor, Role
 from reunite.services import auth
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import ADMIN, LAB
 
 
 class TestUsers:

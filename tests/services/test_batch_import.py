@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_world import LAB, REVIEWER, SETUP, TODAY, World, consent_for
 
 from reunite.errors import ConsentError, PermissionDenied
 from reunite.genetics.profile import Profile
@@ -15,6 +14,7 @@ from reunite.services.batch_import import ImportItem, import_batch
 from reunite.services.enrolment import EnrolmentTarget, add_person, read_profile, record_basis
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import LAB, REVIEWER, SETUP, TODAY, World, consent_for
 
 
 def relatives(store: SqlStore, world: World, n: int, prefix: str = "r",

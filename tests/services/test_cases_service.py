@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from service_world import LAB, SETUP
 
 from reunite.errors import CaseError, ConflictError, InputError, PedigreeError, PermissionDenied
 from reunite.services import cases
 from reunite.storage.repositories import SqlStore
+from support.service_world import LAB, SETUP
 
 
 def test_case__pedigree_sexes_come_from_parenthood(store: SqlStore) -> None:

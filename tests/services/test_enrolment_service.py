@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_world import DPO, LAB, REVIEWER, SETUP, TODAY, World, consent_for
 from sqlalchemy import text
 
 from reunite.errors import ConflictError, ConsentError, NotFoundError, PermissionDenied
@@ -20,6 +19,7 @@ from reunite.services.enrolment import (
 )
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import DPO, LAB, REVIEWER, SETUP, TODAY, World, consent_for
 
 PROFILE = Profile.from_mapping("LAB-17", {"D3S1358": ["14", "15"], "FGA": ["22.2", "24"],
                                           "TH01": ["9.3", None]})

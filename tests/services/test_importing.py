@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from service_world import LAB, SETUP, World, consent_for
 
 from reunite.errors import InputError
 from reunite.genetics.profile import Genotype, Profile
@@ -20,6 +19,7 @@ from reunite.services.importing import (
 )
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import LAB, SETUP, World, consent_for
 
 RESULT = ReadResult("plate7.txt", "genemapper", (
     Profile("S1", {"vWA": Genotype("14", "15")}), Profile("S2", {"vWA": Genotype("16", "16")})))

@@ -6,7 +6,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from service_world import ADMIN, LAB, TODAY, World
 
 from reunite.errors import ConfigurationError, KeyManagementError, PermissionDenied
 from reunite.genetics.profile import Profile
@@ -19,6 +18,7 @@ from reunite.services.keys import (
 )
 from reunite.storage.crypto import MasterKey, open_sealed, write_key_file
 from reunite.storage.repositories import SqlStore
+from support.service_world import ADMIN, LAB, TODAY, World
 
 
 def enrol_three(store: SqlStore, master: MasterKey, world: World) -> dict[str, Profile]:

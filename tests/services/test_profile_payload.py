@@ -7,7 +7,6 @@ import logging
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from service_world import LAB, TODAY, World
 
 from reunite.genetics.profile import Profile
 from reunite.governance.indices import PersonRole
@@ -22,6 +21,7 @@ from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
 from reunite.storage.tables import Base
 from strategies import genotypes, profiles
+from support.service_world import LAB, TODAY, World
 
 
 @given(profiles())

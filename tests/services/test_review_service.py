@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from service_world import REVIEWER, World
 
 from reunite.errors import ConflictError, InputError, PermissionDenied
 from reunite.genetics.profile import Genotype, Profile
@@ -14,8 +13,9 @@ from reunite.governance.roles import Actor, Role
 from reunite.services import review
 from reunite.services.enrolment import EnrolmentTarget, enrol_profile
 from reunite.storage.crypto import MasterKey
+from reunite.storage.records import CandidateRecord, DecisionRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import CandidateRecord, DecisionRecord, workflow_transaction
+from support.service_world import REVIEWER, World
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -42,8 +42,8 @@ def test_decide__two_different_reviewers_confirm(store: SqlStore, master: Master
     ids = {role: enrol_profile(store, master, Actor.of("lab", [Role.LAB_ANALYST]), profile,
                                EnrolmentTarget(world.people[role], world.bases[role], "k", "l"))
            for role in (PersonRole.RELATIVE, PersonRole.UNIDENTIFIED_REMAINS)}
-    with workflow_transaction(store) as (_, flow):
-        flow.add_candidates([CandidateRecord("c" * 32, ids[PersonRole.RELATIVE],
+    with store.transaction() as repos:
+        repos.candidates.add_many([CandidateRecord("c" * 32, ids[PersonRole.RELATIVE],
                                              ids[PersonRole.UNIDENTIFIED_REMAINS],
                                              world.case_id, "identification", 6.5,
                                              {"per_marker_log10_lr": {"TH01": 6.5}}, NOW)])

@@ -6,16 +6,18 @@ import itertools
 from datetime import date
 
 import pytest
-from service_world import DPO, LAB, REVIEWER, TODAY, World
 
-from reunite.errors import PermissionDenied, PurposeNotPermitted
+from reunite.errors import InputError, PermissionDenied, PurposeNotPermitted
 from reunite.genetics.profile import Profile
 from reunite.governance.indices import Index, PersonRole, Purpose
+from reunite.search import ProfileMatrix, direct_match
+from reunite.search.settings import SearchSettings
 from reunite.services.audit_service import audit_events
 from reunite.services.enrolment import EnrolmentTarget, enrol_profile
-from reunite.services.searching import authorize_search, searchable_profiles
+from reunite.services.search_gate import authorize_search, governance_policy, searchable_profiles
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import DPO, LAB, REVIEWER, TODAY, World
 
 RD, RF = Index.REFERENCE_DIRECT, Index.REFERENCE_FAMILY
 UL, UR, EL = Index.UNIDENTIFIED_LIVING, Index.UNIDENTIFIED_REMAINS, Index.ELIMINATION
@@ -85,3 +87,30 @@ def test_searchable_profiles_respects_each_basis(store: SqlStore, master: Master
     assert now == [profile_id]
     assert not_covered == []
     assert after_retention == []
+
+
+def test_governance_policy_allows_the_matrix_and_refuses_the_rest() -> None:
+    allowed = governance_policy("reference-family", "unidentified-remains",
+                                purpose="identification")
+
+    assert allowed.allowed
+    with pytest.raises(PurposeNotPermitted):
+        governance_policy("reference-family", "reference-direct", purpose="identification")
+    with pytest.raises(PurposeNotPermitted):
+        governance_policy("elimination", "unidentified-living", purpose="identification")
+    with pytest.raises(InputError, match="unknown index"):
+        governance_policy("criminal", "unidentified-living", purpose="identification")
+
+
+def test_engine_with_governance_policy_refuses_a_forbidden_pair() -> None:
+    matrix = ProfileMatrix(["vWA"])
+    matrix.add_genotype_texts(["A"], [{"vWA": ("14", "17")}])
+
+    with pytest.raises(PurposeNotPermitted):
+        direct_match(matrix, {"vWA": ("14", "17")}, settings=SearchSettings(),
+                     query_index="unidentified-living", target_index="unidentified-remains",
+                     policy=governance_policy)
+    hits = direct_match(matrix, {"vWA": ("14", "17")}, settings=SearchSettings(),
+                        query_index="reference-direct", target_index="unidentified-living",
+                        policy=governance_policy, min_shared=1).hits
+    assert [h.profile_id for h in hits] == ["A"]

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from service_world import DPO, LAB, SETUP, TODAY, World, consent_for
 from sqlalchemy import text
 
 from reunite.errors import NotFoundError, PermissionDenied
@@ -21,7 +20,7 @@ from reunite.services.enrolment import (
     read_profile,
     record_basis,
 )
-from reunite.services.searching import searchable_profiles
+from reunite.services.search_gate import searchable_profiles
 from reunite.services.withdrawal import (
     expire_retention,
     expunge_by_legal_order,
@@ -29,6 +28,7 @@ from reunite.services.withdrawal import (
 )
 from reunite.storage.crypto import MasterKey
 from reunite.storage.repositories import SqlStore
+from support.service_world import DPO, LAB, SETUP, TODAY, World, consent_for
 
 # Distinctive (rare, off-ladder) alleles so a byte search cannot hit by chance.
 RARE = {"FGA": ["46.2", "50.2"], "D21S11": ["38.3", "41.2"], "D18S51": ["27.3", "29.1"]}

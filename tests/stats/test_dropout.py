@@ -318,7 +318,7 @@ class _Table:
 @pytest.fixture(scope="module")
 def norwegian_markers() -> list[KinshipMarker]:
     from reunite.io.kinship_case import read_cases
-    from shared_paths import REFERENCE_CASES_DIR
+    from support.shared_paths import REFERENCE_CASES_DIR
 
     cases, _ = read_cases(REFERENCE_CASES_DIR / "mp_four_relatives_poi_unrelated.json")
     return list(cases[0].markers)

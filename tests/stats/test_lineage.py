@@ -36,7 +36,7 @@ from reunite.stats.lineage import (
     select_discrete_laplace,
     stepwise_difference_probability,
 )
-from shared_paths import DATA_DIR
+from support.shared_paths import DATA_DIR
 
 LINEAGE_DATA = Path(__file__).resolve().parents[1] / "data" / "lineage"
 DANES = DATA_DIR / "y-str" / "disclapmix_danes_Hallenberg2005.txt"

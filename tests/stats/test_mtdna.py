@@ -13,7 +13,7 @@ from reunite.genetics.haplotypes import MtHaplotype, MtSnvTable
 from reunite.io.haplotypes import read_mitofreq_table, read_rcrs
 from reunite.stats.lineage import clopper_pearson_upper
 from reunite.stats.mtdna import compare_mt, mitofreq_estimate, mt_match_statistics
-from shared_paths import DATA_DIR
+from support.shared_paths import DATA_DIR
 
 MT_DIR = DATA_DIR / "mtdna-mitofreq"
 

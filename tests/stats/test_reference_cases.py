@@ -59,7 +59,7 @@ def _answer(case: KinshipCase) -> dict[str, Any]:
 
 
 def _case_files() -> list[Path]:
-    from shared_paths import REFERENCE_CASES_DIR
+    from support.shared_paths import REFERENCE_CASES_DIR
 
     return sorted(REFERENCE_CASES_DIR.glob("*.json"))
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_setup import make_workspace
-from web_world import World
+
+from support.web_setup import make_workspace
+from support.web_world import World
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from web_setup import PASSWORD, REMAINS_LABEL, lab_file, prepare
 
-from live_server import served
+from support.live_server import served
+from support.web_setup import PASSWORD, REMAINS_LABEL, lab_file, prepare
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"

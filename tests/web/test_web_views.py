@@ -6,18 +6,21 @@ from __future__ import annotations
 import io
 import math
 import re
+from pathlib import Path
 
 from pypdf import PdfReader
-from web_setup import REMAINS_LABEL, lab_file
-from web_world import World, csrf_of
 
+from reunite.genetics.profile import Genotype, Profile
 from reunite.governance.roles import Actor
+from reunite.io.formats import WRITE_FORMATS, write_profiles
 from reunite.report.html import lr_html
 from reunite.report.identification import format_lr
 from reunite.services.reporting import identification_report
 from reunite.services.review import get_candidate
+from support.web_setup import REMAINS_LABEL, lab_file
+from support.web_world import World, csrf_of
 
-# Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the matching engine uses:
+# Per marker, equal mutation model (rate r = 0.001, 6 alleles) as the search uses by default:
 # a parent passes a given one of its alleles with (1 - r)/2 + (r/5)/2 = 0.4996 and the
 # other parent's allele with r/5 = 0.0002, so P(10/12 | 10/11 x 12/13) = 0.4996² + 0.0002²
 # against P(10/12) = 2 · 0.10 · 0.20; 15 markers.
@@ -138,6 +141,30 @@ def _consented_and_imported(world: World) -> None:
     assert "3 profiles from batch.txt were encrypted and stored." in done.text
 
 
+def test_lab_upload__every_format_reunite_import_reads(world: World, tmp_path: Path) -> None:
+    lars = world.client("lars")
+    token = csrf_of(lars.get("/ui/import").text)
+    remains = Profile(REMAINS_LABEL, {"TH01": Genotype("10", "12"),
+                                      "vWA": Genotype("11", "13")})
+    stored = {}
+
+    for fmt in WRITE_FORMATS:
+        path = tmp_path / f"upload.{fmt}"
+        write_profiles([remains], path, format=fmt,  # type: ignore[arg-type]
+                       cmf_header={"categories": "Unidentified Person", "source_lab": "LAB",
+                                   "destination_ori": "ORI", "submitted_by": "lars"})
+        check = lars.post("/ui/import/check", data={"kit": "GlobalFiler", "lab": "Lab 1",
+                                                    "csrf": token},
+                          files={"file": (path.name, path.read_bytes())})
+        commit = re.search(r'name="token" value="([^"]+)"', check.text)
+        assert check.status_code == 200, (fmt, check.text)
+        assert commit is not None, (fmt, check.text)
+        done = lars.post("/ui/import/commit", data={"token": commit.group(1), "csrf": token})
+        stored[fmt] = f"1 profiles from {path.name} were encrypted and stored." in done.text
+
+    assert stored == dict.fromkeys(WRITE_FORMATS, True)
+
+
 def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
     _consented_and_imported(world)
     lars = world.client("lars")
@@ -163,7 +190,7 @@ def test_workflow__import_screen_two_reviewers_pdf(world: World) -> None:
     reviewer = Actor.of("rita", ["reviewer"])
     stored = get_candidate(world.workspace.store, reviewer, candidate.group(1)).candidate
     report = identification_report(world.workspace.store, world.workspace.master,
-                                   world.workspace.engine, reviewer, candidate.group(1))
+                                   world.workspace.index, reviewer, candidate.group(1))
     assert report.log10_total_lr is not None
     assert math.isclose(report.log10_total_lr, stored.log10_lr, rel_tol=1e-9)
     assert math.isclose(report.total_lr, TOTAL_LR, rel_tol=1e-9)

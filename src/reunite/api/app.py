@@ -31,7 +31,7 @@ from reunite.api.routes import (
 )
 from reunite.config import Settings
 from reunite.services.auth import LoginThrottle, TokenIssuer
-from reunite.services.workflow import Workspace, open_workspace
+from reunite.services.workspace import Workspace, open_workspace
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 

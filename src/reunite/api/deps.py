@@ -21,7 +21,7 @@ from reunite.services.auth import (
     TokenIssuer,
     authenticate_api_token,
 )
-from reunite.services.workflow import Workspace
+from reunite.services.workspace import Workspace
 from reunite.storage.repositories import SqlStore
 
 __all__ = ["ActorDep", "SessionDep", "ThrottleDep", "TokensDep", "WorkspaceDep"]

@@ -220,14 +220,27 @@ class ImportOut(BaseModel):
 
 
 class SearchIn(_In):
-    """A search to run in the background."""
+    """A search to run in the background; the statistics default to the installation's
+    settings (``REUNITE_THETA``, ``REUNITE_MUTATION_*``, ``REUNITE_LR_THRESHOLD``,
+    ``REUNITE_SEARCH_K``)."""
 
     kind: Literal["direct", "screen", "blind"]
     case: str | None = Field(default=None, max_length=64,
                              description="Case id or reference (direct and screen).")
     target_indices: list[Literal["unidentified-living", "unidentified-remains"]] | None = None
-    threshold: float | None = Field(default=None, gt=0, le=1e300)
-    k: int = Field(default=10, ge=1, le=1000)
+    threshold: float | None = Field(default=None, gt=0, le=1e300,
+                                    description="LR at or above which a hit is stored.")
+    k: int | None = Field(default=None, ge=1, le=1000,
+                          description="Best hits kept per family.")
+    theta: float | None = Field(default=None, ge=0, lt=1,
+                                description="Subpopulation correction θ (Balding–Nichols).")
+    mutation_model: Literal["equal", "proportional", "onestep", "stepwise", "none"] | None = (
+        Field(default=None, description="Mutation model of both sexes."))
+    mutation_rate: float | None = Field(
+        default=None, ge=0, lt=1,
+        description="Mutation rate per maternal meiosis (and paternal unless given).")
+    mutation_rate_male: float | None = Field(default=None, ge=0, lt=1,
+                                             description="Mutation rate per paternal meiosis.")
 
 
 class JobOut(BaseModel):
@@ -268,6 +281,10 @@ class CandidateOut(BaseModel):
     status: str
     decisions: list[DecisionOut]
     created_at: datetime
+    settings: dict[str, Any] | None = Field(
+        default=None, description="The search settings the candidate was found with: θ, "
+                                  "female and male mutation models, minimum allele count, "
+                                  "LR threshold, k.")
     provenance: dict[str, Any] | None
 
 

@@ -20,7 +20,7 @@ from reunite.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from reunite.governance.roles import Actor
-    from reunite.services.workflow import Workspace
+    from reunite.services.workspace import Workspace
 
 __all__ = ["DataDirOption", "JsonOption", "UserOption", "console", "emit", "login",
            "settings_for", "workspace_for"]
@@ -45,7 +45,7 @@ def workspace_for(data_dir: Path | None) -> Workspace:
     """Open the installation in the data directory."""
     # Imported here: the services pull in numpy, numba and SQLAlchemy, and every command
     # module is imported at start-up, so `reunite --help` would pay for them.
-    from reunite.services.workflow import open_workspace
+    from reunite.services.workspace import open_workspace
 
     return open_workspace(settings_for(data_dir))
 

@@ -40,6 +40,7 @@ def candidates(
              "status": v.status, "target_profile_id": v.candidate.target_profile_id,
              "target_person_id": v.target_person_id,
              "per_marker_log10_lr": v.candidate.details.get("per_marker_log10_lr", {}),
+             "settings": v.candidate.details.get("settings"),
              "decisions": [{"reviewer": d.reviewer, "decision": d.decision,
                             "reason": d.reason} for d in v.decisions]} for v in views]
     table = Table(title="match candidates")

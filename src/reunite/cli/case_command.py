@@ -114,10 +114,10 @@ def consent(
         reunite case consent P_ID --signed-by "form 17" --signed-on 2026-01-05 \\
             --retention-until 2036-01-05 --review-on 2027-01-05
     """
-    from reunite.services import workflow  # lazy: keeps `reunite --help` fast
+    from reunite.services import bases  # lazy: keeps `reunite --help` fast
     ws = workspace_for(data_dir)
     try:
-        basis_id = workflow.record_consent(
+        basis_id = bases.record_consent(
             ws.store, login(ws, user), person_id=person, signed_by=signed_by,
             signed_on=date.fromisoformat(signed_on),
             retention_until=date.fromisoformat(retention_until),
@@ -141,10 +141,10 @@ def legal_order(
 
         reunite case legal-order P_ID --authority Coroner --reference CO-7 --issued-on 2026-02-01
     """
-    from reunite.services import workflow  # lazy: keeps `reunite --help` fast
+    from reunite.services import bases  # lazy: keeps `reunite --help` fast
     ws = workspace_for(data_dir)
     try:
-        basis_id = workflow.record_legal_order(
+        basis_id = bases.record_legal_order(
             ws.store, login(ws, user), person_id=person, authority=authority,
             reference=reference, issued_on=date.fromisoformat(issued_on))
     finally:

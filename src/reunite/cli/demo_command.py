@@ -1,11 +1,13 @@
 """``reunite demo``: the whole job on a fresh machine, simulated end to end.
 
-A thin shell over :func:`reunite.services.demo.run_demo`: finds the real NIST 1036
+A thin shell over :func:`reunite.demo.run_demo`: finds the real NIST 1036
 frequency table in the shared data folder (``$REUNITE_SHARED_DIR``, ``../shared`` beside the
 working directory or the repository) or falls back to a *synthetic* table that is labelled
 as such everywhere; runs the pipeline into a fresh data directory with a progress bar;
 prints the summary (identifications, their LRs, how many are true, false positives at the
-threshold, time per phase) and how to open the web service on the same data.
+threshold, time per phase) and how to open the web service on the same data. The search
+settings (θ, mutation models, minimum allele count, LR threshold, k) are the installation's
+(``REUNITE_*`` or the config file); ``--threshold`` overrides the LR threshold.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from rich.table import Table
 from reunite.config import get_settings
 
 if TYPE_CHECKING:
+    from reunite.demo import DemoResult
     from reunite.genetics.frequencies import FrequencyTable
-    from reunite.services.demo import DemoResult
 
 __all__ = ["demo", "register"]
 
@@ -72,6 +74,19 @@ def _table(shared_dir: Path | None, console: Console) -> tuple[FrequencyTable, b
     return _synthetic_table(), True
 
 
+def _settings_words(result: DemoResult) -> str:
+    recorded = result.settings.to_provenance()
+
+    def sex(spec: dict[str, object] | None) -> str:
+        return "none" if spec is None else " ".join(str(v) for v in spec.values())
+
+    mutation = recorded["mutation"]
+    female, male = sex(mutation["female"]), sex(mutation["male"])
+    words = female if female == male else f"female {female}, male {male}"
+    return (f"θ {recorded['theta']:g}; mutation {words}; unseen alleles "
+            f"{recorded['min_allele_count']:g}/2N; k {recorded['k']}")
+
+
 def _summary(result: DemoResult) -> Table:
     label = "SYNTHETIC table" if result.synthetic else result.frequency_table
     table = Table(title=f"reunite demo — blind search, LR threshold {result.threshold:g} "
@@ -84,6 +99,7 @@ def _summary(result: DemoResult) -> Table:
                   f"{result.unidentified} ({result.missing_among_unidentified}; "
                   f"{result.degraded_missing})")
     table.add_row("background unrelated profiles", f"{result.background:,}")
+    table.add_row("search settings", _settings_words(result))
     table.add_row("profiles imported (encrypted)", f"{result.profiles_stored:,}")
     table.add_section()
     table.add_row("[bold]identifications found (true)[/]",
@@ -125,7 +141,8 @@ def demo(
         help="Unidentified remains (about half are the cases' missing persons).", min=2)] = 200,
     background: Annotated[int, typer.Option(help="Unrelated background profiles.", min=0)
                           ] = 100_000,
-    threshold: Annotated[float, typer.Option(help="LR threshold for a candidate.")] = 10_000.0,
+    threshold: Annotated[float | None, typer.Option(
+        help="LR threshold for a candidate (default: REUNITE_LR_THRESHOLD).")] = None,
     data_dir: Annotated[Path, typer.Option(
         help="Fresh data directory for the demo (a previous demo's is replaced).")
     ] = Path("build") / "reunite-demo",
@@ -148,12 +165,14 @@ def demo(
     the shared data are absent); writes GeneMapper and CMF lab files and imports them;
     runs the blind search and checks every identification against the simulation.
     """
-    from reunite.services.demo import run_demo  # lazy: keeps `reunite --help` fast
+    from reunite.demo import run_demo  # lazy: keeps `reunite --help` fast
 
     console = Console(highlight=False, stderr=as_json)
     table, synthetic = _table(shared_dir, console)
-    settings = replace(get_settings(), data_dir=data_dir, database_url=None, master_key=None,
-                       master_key_file=None, lr_threshold=threshold)
+    configured = get_settings()
+    settings = replace(configured, data_dir=data_dir, database_url=None, master_key=None,
+                       master_key_file=None,
+                       lr_threshold=configured.lr_threshold if threshold is None else threshold)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=as_json) as bar:
         task = bar.add_task("starting", total=1.0)
@@ -163,7 +182,7 @@ def demo(
 
         result = run_demo(settings, table, synthetic=synthetic, cases=cases,
                           unidentified=unidentified, background=background,
-                          threshold=threshold, seed=seed, step=step)
+                          seed=seed, step=step)
     credentials = data_dir / "demo-credentials.txt"
     credentials.write_text("".join(f"{user}\t{password}\n" for user, password in
                                    result.credentials.items()), encoding="utf-8")

@@ -1,8 +1,8 @@
-"""``reunite enrol``: store profiles in the encrypted database, on each person's basis.
+"""``reunite enrol``: store ONE profile for ONE person, on that person's basis.
 
-One profile JSON for one person (``--person``), or a whole lab file (GeneMapper/GeneMarker
-table, CODIS CMF, profile JSON list) whose sample names name the people: the person id or
-``<case reference>/<label>``. A file is imported all-or-nothing.
+The profile is a profile JSON file (``{"id": ..., "genotypes": {marker: [a, b]}}``) and
+``--person`` names the enrolled person it belongs to. Lab files holding many samples go
+through ``reunite import``, which reads every format and names people by sample name.
 """
 
 from __future__ import annotations
@@ -20,51 +20,41 @@ __all__ = ["enrol", "register"]
 
 
 def enrol(
-    file: Annotated[Path, typer.Argument(help="Profile JSON, or a lab file with --batch.")],
-    person: Annotated[str | None, typer.Option(
-        help="Person id the single profile belongs to.")] = None,
+    file: Annotated[Path, typer.Argument(help="Profile JSON of one person.")],
+    person: Annotated[str, typer.Option(help="Person id the profile belongs to.")],
     kit: Annotated[str, typer.Option(help="Typing kit, e.g. GlobalFiler.")] = "unknown",
     lab: Annotated[str, typer.Option(help="Laboratory.")] = "unknown",
-    fmt: Annotated[str, typer.Option("--format", help="auto, genemapper, cmf or json.")
-                   ] = "auto",
-    unidentified_index: Annotated[str, typer.Option(
-        help="Where CMF 'Unidentified Person' specimens go.")] = "unidentified-remains",
+    basis: Annotated[str | None, typer.Option(
+        help="Basis id to hold the profile on (default: the person's newest valid one).")
+    ] = None,
     data_dir: DataDirOption = None, user: UserOption = None, as_json: JsonOption = False,
 ) -> None:
-    """Enrol one profile for a person, or import every profile of a lab file.
+    """Enrol one profile for one person (lab files: ``reunite import``).
 
     Example:
 
-        reunite enrol --person P_ID mother.json --kit GlobalFiler --lab "Lab A"
-        reunite enrol plate7_genotypes.txt --kit GlobalFiler --lab "Lab A"
+        reunite enrol mother.json --person P_ID --kit GlobalFiler --lab "Lab A"
 
-    Each profile is held on the person's valid consent or legal order; without one,
+    The profile is held on the person's valid consent or legal order; without one,
     nothing is stored and the refusal is audited.
     """
-    from reunite.services import workflow  # lazy: keeps `reunite --help` fast
+    from reunite.services import enrolment  # lazy: keeps `reunite --help` fast
     if not file.is_file():
         raise InputError("no such file", source=str(file))
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid profile JSON: {exc}", source=str(file)) from exc
     ws = workspace_for(data_dir)
     try:
         actor = login(ws, user)
-        if person is not None:
-            try:
-                data = json.loads(file.read_text(encoding="utf-8"))
-            except ValueError as exc:
-                raise InputError(f"not valid JSON: {exc}", source=str(file)) from exc
-            profile_id = workflow.enrol_json(
-                ws.store, ws.master, actor, person_id=person, data=data, kit=kit, lab=lab,
-                frequency_table_hash=ws.frequencies.content_hash)
-            result = {"imported": 1, "profile_ids": {str(file.name): profile_id}}
-        else:
-            outcome = workflow.import_lab_file(
-                ws.store, ws.master, actor, file.read_bytes(), name=file.name, kit=kit,
-                lab=lab, fmt=fmt, frequency_table_hash=ws.frequencies.content_hash,
-                unidentified_index=unidentified_index)
-            result = outcome.to_dict()
+        profile_id = enrolment.enrol_json(
+            ws.store, ws.master, actor, person_id=person, data=data, kit=kit, lab=lab,
+            basis_id=basis, frequency_table_hash=ws.frequencies.content_hash)
     finally:
         ws.close()
-    emit(result, as_json=as_json, text=f"enrolled {result['imported']} profile(s)")
+    emit({"imported": 1, "profile_ids": {file.name: profile_id}}, as_json=as_json,
+         text=f"enrolled 1 profile ({profile_id}) for person {person}")
 
 
 def register(app: typer.Typer) -> None:

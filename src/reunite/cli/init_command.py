@@ -35,7 +35,7 @@ def init(
     the schema and keeps existing keys and users.
     """
     from reunite.services import auth  # lazy: keeps `reunite --help` fast
-    from reunite.services.workflow import prepare_data_dir  # lazy: keeps `reunite --help` fast
+    from reunite.services.workspace import prepare_data_dir  # lazy: keeps `reunite --help` fast
     settings = settings_for(data_dir)
     store, _, created = prepare_data_dir(settings, frequencies=frequencies,
                                          population=population)

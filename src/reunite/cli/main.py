@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reunite.cli.import_command",
     "reunite.cli.export_command",
     "reunite.cli.search_command", "reunite.cli.simulate_command", "reunite.cli.lineage_command",
+    "reunite.cli.dvi_command",
 )
 
 app = typer.Typer(

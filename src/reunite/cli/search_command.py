@@ -1,9 +1,11 @@
 """``reunite search direct|screen|blind``: searches over profile and family files.
 
-A thin shell over :mod:`reunite.services.search_service`: the files are read, the index is
-built in memory, governance's search matrix is asked (``--query-index`` against
+A thin shell over :mod:`reunite.services.searches`: the files are read, the index is built
+in memory, governance's search matrix is asked (``--query-index`` against
 ``--target-index``), and the result is printed as a table or, with ``--json``, as JSON.
-``--scheduler ADDRESS`` shards the index over a Dask cluster.
+θ, the mutation model and rates, the minimum allele count, the threshold and k are the
+installation's search settings (``REUNITE_*`` or the config file) unless an option says
+otherwise. ``--scheduler ADDRESS`` shards the index over a Dask cluster.
 """
 
 from __future__ import annotations
@@ -18,15 +20,26 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from reunite.cli._search_options import (
+    K,
+    MutationModel,
+    MutationRate,
+    MutationRateMale,
+    Theta,
+    Threshold,
+    search_settings_for,
+)
+from reunite.config import get_settings
+
 if TYPE_CHECKING:
     from types import ModuleType
 
 
-def _search_service() -> ModuleType:
+def _searches() -> ModuleType:
     # The engine pulls in numba: import it only when a search runs, so `--help` is quick.
-    from reunite.services import search_service
+    from reunite.services import searches
 
-    return search_service
+    return searches
 
 __all__ = ["register"]
 
@@ -67,8 +80,7 @@ def direct(
     max_mismatch: Annotated[int, typer.Option(help="Mismatching markers tolerated.")] = 0,
     freqs: Annotated[Path | None, typer.Option("--freqs", help="Frequency table: rank by "
                                                "LR = 1/RMP.")] = None,
-    theta: Annotated[float, typer.Option(help="Subpopulation correction θ (NRC II 4.10).")
-                     ] = 0.0,
+    theta: Theta = None,
     limit: Annotated[int | None, typer.Option(help="Show at most this many hits.")] = None,
     query_index: QueryIndex = "reference-direct",
     target_index: TargetIndex = "unidentified-remains",
@@ -81,10 +93,11 @@ def direct(
 
         reunite search direct toothbrush.json remains.csv --freqs nist.csv --max-mismatch 1
     """
-    results = _search_service().direct_search_files(
-        query, index_files, query_index=query_index, target_index=target_index,
-        frequencies_path=freqs, scheduler=scheduler, stringency=stringency,
-        min_shared=min_shared, max_mismatch=max_mismatch, theta=theta, limit=limit)
+    settings = search_settings_for(get_settings(), theta=theta)
+    results = _searches().direct_search_files(
+        query, index_files, settings=settings, query_index=query_index,
+        target_index=target_index, frequencies_path=freqs, scheduler=scheduler,
+        stringency=stringency, min_shared=min_shared, max_mismatch=max_mismatch, limit=limit)
     if as_json:
         _print_json([r.to_dict() for r in results])
         return
@@ -104,13 +117,9 @@ def screen(
     family: Annotated[Path, typer.Argument(help="Family file (reunite-family/1 JSON).")],
     index_files: IndexFiles,
     freqs: Freqs,
-    k: Annotated[int, typer.Option(help="Keep the k best candidates.")] = 10,
-    threshold: Annotated[float | None, typer.Option(help="Also keep every candidate with "
-                                                    "LR at least this.")] = None,
-    mutation_rate: Annotated[float, typer.Option(help="Equal-model mutation rate (0: none).")
-                             ] = 0.001,
-    theta: Annotated[float, typer.Option(help="Subpopulation correction θ "
-                                         "(Balding–Nichols).")] = 0.0,
+    k: K = None, threshold: Threshold = None, theta: Theta = None,
+    mutation_model: MutationModel = None, mutation_rate: MutationRate = None,
+    mutation_rate_male: MutationRateMale = None,
     query_index: QueryIndex = "reference-family",
     target_index: TargetIndex = "unidentified-remains",
     scheduler: Scheduler = None,
@@ -122,10 +131,13 @@ def screen(
 
         reunite search screen family.json remains.csv --freqs nist.csv --k 5
     """
-    results = _search_service().screen_files(
-        family, index_files, freqs, query_index=query_index, target_index=target_index,
-        mutation_rate=mutation_rate, k=k, threshold=threshold, theta=theta,
-        scheduler=scheduler)
+    settings = search_settings_for(
+        get_settings(), theta=theta, mutation_model=mutation_model,
+        mutation_rate=mutation_rate, mutation_rate_male=mutation_rate_male,
+        threshold=threshold, k=k)
+    results = _searches().screen_files(
+        family, index_files, freqs, settings=settings, query_index=query_index,
+        target_index=target_index, scheduler=scheduler)
     if as_json:
         _print_json([_clean(r.to_dict()) for r in results])
         return
@@ -155,8 +167,8 @@ def blind(
     families: Annotated[Path, typer.Argument(help="Families file (reunite-family/1 array).")],
     index_files: IndexFiles,
     freqs: Freqs,
-    k: Annotated[int, typer.Option(help="Top k per family and per profile.")] = 5,
-    mutation_rate: Annotated[float, typer.Option(help="Equal-model mutation rate.")] = 0.001,
+    k: K = None, theta: Theta = None, mutation_model: MutationModel = None,
+    mutation_rate: MutationRate = None, mutation_rate_male: MutationRateMale = None,
     block_size: Annotated[int, typer.Option(help="Families per block.")] = 64,
     checkpoint: Annotated[Path | None, typer.Option(help="Resume from / save to this "
                                                     "checkpoint file.")] = None,
@@ -171,6 +183,9 @@ def blind(
 
         reunite search blind families.json remains.csv --freqs nist.csv --checkpoint run.npz
     """
+    settings = search_settings_for(
+        get_settings(), theta=theta, mutation_model=mutation_model,
+        mutation_rate=mutation_rate, mutation_rate_male=mutation_rate_male, k=k)
     with Progress(TextColumn("blind search"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} families"), TimeRemainingColumn(),
                   console=Console(stderr=True), disable=as_json) as bar:
@@ -179,9 +194,9 @@ def blind(
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = _search_service().blind_search_files(
-            families, index_files, freqs, query_index=query_index, target_index=target_index,
-            mutation_rate=mutation_rate, k=k, block_size=block_size, checkpoint=checkpoint,
+        result = _searches().blind_search_files(
+            families, index_files, freqs, settings=settings, query_index=query_index,
+            target_index=target_index, block_size=block_size, checkpoint=checkpoint,
             progress=tick, scheduler=scheduler)
     if as_json:
         _print_json(_clean(result.to_dict()))

@@ -2,7 +2,10 @@
 
 A thin shell over :mod:`reunite.simulate`: profiles are written as profile JSON or a
 GeneMapper-style CSV (both read back by ``reunite import`` and ``reunite search``);
-families as ``reunite-family/1`` JSON with the true missing persons beside them.
+families as ``reunite-family/1`` JSON with the true missing persons beside them. The
+frequency table is read with the installation's minimum allele count and families mutate
+by its female and male mutation models (``REUNITE_*`` or the config file; the options
+override them), the models ``reunite search`` scores with.
 """
 
 from __future__ import annotations
@@ -13,12 +16,19 @@ from typing import Annotated
 
 import typer
 
+from reunite.cli._search_options import (
+    MutationModel,
+    MutationRate,
+    MutationRateMale,
+    search_settings_for,
+)
+from reunite.config import get_settings
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.io.formats import write_profiles
 from reunite.io.frequencies import read_frequencies
 from reunite.search import FamilyCase
-from reunite.services.search_service import family_to_json
+from reunite.services.family_files import family_to_json
 from reunite.simulate import SCENARIOS, degrade, get_scenario, simulate_families, simulate_unrelated
-from reunite.stats.mutation import MutationSpec
 
 __all__ = ["register"]
 
@@ -29,6 +39,10 @@ Freqs = Annotated[Path, typer.Option("--freqs", help="Allele frequency table (CS
 Seed = Annotated[int, typer.Option(help="Random seed (same seed, same data).")]
 Markers = Annotated[str | None, typer.Option(help="Comma-separated markers (default: all "
                                              "in the table).")]
+
+
+def _table(path: Path) -> FrequencyTable:
+    return read_frequencies(path, min_allele_count=get_settings().min_allele_count)
 
 
 def _markers(text: str | None) -> list[str] | None:
@@ -61,7 +75,7 @@ def profiles(
 
         reunite simulate profiles --freqs nist.csv --n 1000 --drop 0.2 --out remains.csv
     """
-    table = read_frequencies(freqs)
+    table = _table(freqs)
     sim = simulate_unrelated(table, n, markers=_markers(markers), seed=seed,
                              id_prefix=id_prefix)
     if drop > 0:
@@ -82,8 +96,8 @@ def families(
     scenario: Annotated[str, typer.Option(help="One of: " + ", ".join(SCENARIOS))
                         ] = "parents",
     markers: Markers = None,
-    mutation_rate: Annotated[float, typer.Option(help="Equal-model mutation rate.")
-                             ] = 0.001,
+    mutation_model: MutationModel = None, mutation_rate: MutationRate = None,
+    mutation_rate_male: MutationRateMale = None,
     seed: Seed = 1,
 ) -> None:
     """Families of a named scenario with their typed references, and the missing persons.
@@ -93,11 +107,13 @@ def families(
         reunite simulate families --freqs nist.csv --n 20 --scenario sibling \\
             --out families.json --missing-out missing.json
     """
-    table = read_frequencies(freqs)
+    table = _table(freqs)
     chosen = get_scenario(scenario)
-    mutation = MutationSpec("equal", rate=mutation_rate) if mutation_rate > 0 else None
+    settings = search_settings_for(get_settings(), mutation_model=mutation_model,
+                                   mutation_rate=mutation_rate,
+                                   mutation_rate_male=mutation_rate_male)
     sim = simulate_families(chosen.pedigree, table, n_families=n, markers=_markers(markers),
-                            mutation=mutation, seed=seed)
+                            mutation=settings.mutation_model, seed=seed)
     cases = [
         FamilyCase(fid, chosen.pedigree, chosen.missing,
                    {p: sim.genotype_texts(i, p) for p in chosen.typed})

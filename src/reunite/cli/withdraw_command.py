@@ -22,10 +22,10 @@ def withdraw(
 
         REUNITE_USER=dpo reunite withdraw BASIS_ID --reason "donor withdrew, letter of 3 May"
     """
-    from reunite.services import workflow  # lazy: keeps `reunite --help` fast
+    from reunite.services import withdrawal  # lazy: keeps `reunite --help` fast
     ws = workspace_for(data_dir)
     try:
-        removed = workflow.withdraw(ws, login(ws, user), basis_id=basis, reason=reason)
+        removed = withdrawal.withdraw(ws, login(ws, user), basis_id=basis, reason=reason)
     finally:
         ws.close()
     emit({"basis_id": basis, "expunged_profiles": removed}, as_json=as_json,

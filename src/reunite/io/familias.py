@@ -136,7 +136,8 @@ class FamiliasFile:
     ``result`` holds the profiles of every typed person (main section and DVI section; a
     DVI reference-family member's profile id is ``"<family>/<name>"``, since families may
     reuse names); ``unidentified`` names the DVI unidentified persons; ``frequencies`` is
-    the database as a :class:`FrequencyTable` (``None`` when the file has no markers).
+    the database as a :class:`FrequencyTable` (``None`` when the file has no markers);
+    ``unidentified_sexes`` their ``Gender`` (``male``/``female``/``unknown``), in order.
     ``dropout`` and ``dropin`` are the ``[Advanced]`` probabilities (0 when absent), kept for
     the drop-out models; reunite's LRs do not use them yet (the reader warns when not 0).
     Every pedigree has both parents or neither for each person (module docstring).
@@ -149,6 +150,7 @@ class FamiliasFile:
     theta: float
     frequencies: FrequencyTable | None
     unidentified: tuple[str, ...] = ()
+    unidentified_sexes: tuple[str, ...] = ()
     dropout: float = 0.0
     dropin: float = 0.0
 
@@ -296,15 +298,17 @@ def parse_familias(
             if len(cells) == 2:
                 assembler.add(pid, locus.name, cells, line=at)
     unidentified: tuple[str, ...] = ()
+    unidentified_sexes: tuple[str, ...] = ()
     if dvi_at is not None:
-        unidentified = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler, pedigrees, log)
+        unidentified, unidentified_sexes = _read_dvi(raw[dvi_at:], dvi_at + 1, assembler,
+                                                     pedigrees, log)
     frequencies = _table(loci, source.name, log) if loci else None
     advanced = _advanced(raw, log)
     result = log.finish(assembler.profiles(), format=FORMAT, skip_bad=skip_bad)
     return FamiliasFile(version=version, result=result, pedigrees=tuple(pedigrees),
                         loci=tuple(loci), theta=theta, frequencies=frequencies,
-                        unidentified=unidentified, dropout=advanced.get("Dropout", 0.0),
-                        dropin=advanced.get("Dropin", 0.0))
+                        unidentified=unidentified, unidentified_sexes=unidentified_sexes,
+                        dropout=advanced.get("Dropout", 0.0), dropin=advanced.get("Dropin", 0.0))
 
 
 def _relations(lines: _Lines) -> list[tuple[int, int, int]]:
@@ -513,8 +517,9 @@ def _table(loci: list[FamiliasLocus], source: str, log: ProblemLog) -> Frequency
 def _read_dvi(
     raw: list[str], first_line: int, assembler: ProfileAssembler,
     pedigrees: list[FamiliasPedigree], log: ProblemLog,
-) -> tuple[str, ...]:
-    """The DVI section: typed persons go to ``assembler``, pedigrees to ``pedigrees``."""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The DVI section: typed persons go to ``assembler``, pedigrees to ``pedigrees``;
+    returns the unidentified persons' names and sexes."""
     unidentified: list[str] = []
     section: list[str] = []
     person: dict[str, str] | None = None
@@ -594,15 +599,18 @@ def _read_dvi(
             pedigree.append((key, value))
     flush_system()
     flush_pedigree()
-    return tuple(unidentified)
+    sexes = tuple(_GENDER.get(p.get("Gender", ""), "unknown") for p in persons if p["Name"])
+    return tuple(unidentified), sexes
+
+
+_GENDER = {"Male": "male", "Female": "female"}
 
 
 def _dvi_pedigree(
     name: str, members: list[dict[str, str]], pairs: list[tuple[str, str]], family: str,
     log: ProblemLog,
 ) -> FamiliasPedigree:
-    sexes = {m["Name"]: {"Male": "male", "Female": "female"}.get(m.get("Gender", ""),
-                                                                 "unknown") for m in members}
+    sexes = {m["Name"]: _GENDER.get(m.get("Gender", ""), "unknown") for m in members}
     links = [(pairs[i][1], pairs[i + 1][1]) for i in range(0, len(pairs) - 1, 2)
              if pairs[i][0] == "Parent" and pairs[i + 1][0] == "Child"]
     for parent, _ in links:

@@ -6,17 +6,19 @@
   stringency, ranked by 1/RMP;
 * :func:`screen_family` (``screen``): one family pedigree against every profile by
   table look-ups of P(g | family) / P(g), survivors re-scored exactly;
-* :func:`blind_search` (``blind``): every profile against every family, streaming top-k,
-  resumable;
+* :func:`blind_search_families` (``blind``): every profile against every family,
+  streaming top-k, resumable (:func:`blind_search` over ready tables);
 * :class:`ShardedIndex` (``distributed``): the same searches over a Dask cluster;
 * kernels behind :class:`ScoringBackend` (numpy reference, numba), ready for a GPU one.
 
 Every search entry point takes the two index names and a :class:`SearchPolicy` and asks
-it first; the search matrix itself lives in ``reunite.governance.policy``.
+it first; the search matrix itself lives in ``reunite.governance.policy``. Every search
+takes one :class:`SearchSettings` (``settings``): θ, female and male mutation models,
+minimum allele count, LR threshold and k.
 """
 
 from reunite.search._kernels import ScoringBackend, available_backends, get_backend
-from reunite.search.blind import BlindHit, BlindSearchResult, blind_search
+from reunite.search.blind import BlindHit, BlindSearchResult, blind_search, blind_search_families
 from reunite.search.direct import (
     DirectHit,
     DirectSearchResult,
@@ -28,6 +30,7 @@ from reunite.search.distributed import ShardedIndex
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.policy import SearchPolicy
 from reunite.search.screen import FamilyCase, ScreenHit, ScreenResult, screen_family
+from reunite.search.settings import SearchSettings
 
 __all__ = [
     "BlindHit",
@@ -40,10 +43,12 @@ __all__ = [
     "ScreenHit",
     "ScreenResult",
     "SearchPolicy",
+    "SearchSettings",
     "ShardedIndex",
     "Stringency",
     "available_backends",
     "blind_search",
+    "blind_search_families",
     "direct_match",
     "exact_match",
     "get_backend",

@@ -13,6 +13,11 @@ Memory is bounded by one block's tables plus the top-k arrays, whatever the numb
 families. Scores are float32 (about 7 significant digits, plenty for ranking); the
 reported LRs of interest are re-scored exactly by the screen of a single family.
 
+:func:`blind_search_families` is the search over families and one
+:class:`~reunite.search.settings.SearchSettings` (θ, mutation models and minimum allele
+count shape the tables; ``k`` the top-k); :func:`blind_search` is its engine over ready
+tables.
+
 Resumable: with a ``checkpoint`` path the state (the top-k arrays and which blocks are
 done; scores and row numbers only, never genotypes) is written atomically every
 ``checkpoint_seconds`` and at the end; a later call with the same inputs continues where
@@ -26,8 +31,8 @@ import hashlib
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +40,16 @@ import numpy as np
 import numpy.typing as npt
 
 from reunite.errors import ConflictError, InputError
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.provenance import Provenance, make_provenance
 from reunite.search._kernels import ScoringBackend, resolve_backend
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.policy import SearchPolicy, enforce_policy
+from reunite.search.screen import FamilyCase, block_tables, screening_markers
+from reunite.search.settings import SearchSettings
 
-__all__ = ["BlindHit", "BlindSearchResult", "BlockTables", "ProgressCallback", "blind_search"]
+__all__ = ["BlindHit", "BlindSearchResult", "BlockTables", "ProgressCallback", "blind_search",
+           "blind_search_families"]
 
 BlockTables = Callable[[int, int], npt.NDArray[np.float32]]
 """``tables(start, stop)`` -> float32 array ``(L, W, stop - start)``: the natural-log LR of
@@ -139,8 +148,8 @@ def blind_search(
     query_index: str,
     target_index: str,
     policy: SearchPolicy,
+    k: int,
     purpose: str = "identification",
-    k: int = 10,
     block_size: int = 256,
     checkpoint: str | Path | None = None,
     checkpoint_seconds: float = 30.0,
@@ -228,3 +237,44 @@ def _result(matrix: ProfileMatrix, family_ids: Sequence[str], state: _State, k: 
         elapsed_seconds=elapsed,
     )
     return BlindSearchResult(by_family, by_profile, k, provenance)
+
+
+def blind_search_families(
+    matrix: ProfileMatrix,
+    families: Sequence[FamilyCase],
+    *,
+    frequencies: FrequencyTable,
+    settings: SearchSettings,
+    query_index: str,
+    target_index: str,
+    policy: SearchPolicy,
+    purpose: str = "identification",
+    block_size: int = 256,
+    checkpoint: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    backend: ScoringBackend | str | None = None,
+    index_alleles: Mapping[str, Sequence[str]] | None = None,
+) -> BlindSearchResult:
+    """Every live profile of ``matrix`` against every family, scored with ``settings``.
+
+    The families' tables use ``settings``' θ, female and male mutation models and minimum
+    allele count (:func:`reunite.search.screen.screening_markers`); the top
+    ``settings.k`` are kept each way. ``index_alleles`` as for the screen (a shard passes
+    the union of the shards' dictionaries). The provenance records the settings and the
+    frequency table's name and content hash.
+    """
+    enforce_policy(policy, query_index, target_index, purpose=purpose)
+    table = settings.frequency_table(frequencies)
+    markers = screening_markers(matrix, table, families, settings=settings,
+                                index_alleles=index_alleles)
+    result = blind_search(matrix, [f.family_id for f in families],
+                          block_tables(families, matrix, markers, theta=settings.theta),
+                          query_index=query_index, target_index=target_index, policy=policy,
+                          k=settings.k, purpose=purpose, block_size=block_size,
+                          checkpoint=checkpoint, progress=progress, backend=backend)
+    recorded = result.provenance
+    parameters = {**dict(recorded.parameters), "settings": settings.to_provenance()}
+    parameters.pop("k", None)
+    return replace(result, provenance=replace(
+        recorded, parameters=tuple(sorted(parameters.items())), frequency_table=table.name,
+        frequency_table_hash=table.content_hash))

@@ -19,7 +19,9 @@ Hits are ranked by the likelihood ratio for identity, ``LR = 1 / RMP``, the prod
 shared markers that pass the stringency of the random match probability of the query's
 genotype (NRC II 4.1 with θ = 0; the Balding–Nichols formulae, NRC II 4.10, when θ > 0;
 the formulae of :mod:`reunite.stats.rmp`); a partial query genotype ``a,?`` counts
-``2 p_a`` (NRC II's "2p" rule).
+``2 p_a`` (NRC II's "2p" rule). θ and the minimum allele count (an allele the table lacks
+gets ``min_allele_count / 2N``) come from the search's
+:class:`~reunite.search.settings.SearchSettings`.
 Mismatching markers are reported by name and contribute nothing to the LR. Markers not on
 autosomes (amelogenin, X, Y) never contribute.
 
@@ -39,11 +41,13 @@ import numpy as np
 import numpy.typing as npt
 
 from reunite.errors import InputError
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.genetics.markers import get_marker, is_known_marker
 from reunite.provenance import Provenance, make_provenance
 from reunite.search._kernels import ScoringBackend, resolve_backend
 from reunite.search.matrix import ProfileLike, ProfileMatrix, QueryGenotypes
 from reunite.search.policy import SearchPolicy, enforce_policy
+from reunite.search.settings import SearchSettings
 from reunite.stats.rmp import heterozygote_match_probability, homozygote_match_probability
 
 __all__ = [
@@ -235,6 +239,7 @@ def direct_match(
     matrix: ProfileMatrix,
     query: ProfileLike | Mapping[str, Sequence[str]],
     *,
+    settings: SearchSettings,
     query_index: str,
     target_index: str,
     policy: SearchPolicy,
@@ -243,7 +248,6 @@ def direct_match(
     min_shared: int = 8,
     max_mismatch: int = 0,
     frequencies: FrequencySource | None = None,
-    theta: float = 0.0,
     limit: int | None = None,
     exclude_ids: Sequence[str] = (),
     backend: ScoringBackend | str | None = None,
@@ -264,8 +268,9 @@ def direct_match(
         ) from exc
     min_shared = _check_int("min_shared", min_shared, 0)
     max_mismatch = _check_int("max_mismatch", max_mismatch, 0)
-    if not 0.0 <= theta < 1.0:
-        raise InputError("theta must be in [0, 1)", field="theta", value=theta)
+    theta = settings.theta
+    if isinstance(frequencies, FrequencyTable):
+        frequencies = settings.frequency_table(frequencies)
     engine = resolve_backend(backend)
     encoded, texts = _query_of(matrix, query)
     table = stringency_table(matrix, encoded, level)
@@ -304,7 +309,7 @@ def direct_match(
             "stringency": level.value,
             "min_shared": min_shared,
             "max_mismatch": max_mismatch,
-            "theta": theta,
+            "settings": settings.to_provenance(),
             "query_index": query_index,
             "target_index": target_index,
             "purpose": purpose,

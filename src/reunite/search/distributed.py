@@ -33,18 +33,12 @@ import numpy.typing as npt
 from reunite.errors import ConfigurationError, InputError
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.provenance import make_provenance
-from reunite.search.blind import BlindHit, BlindSearchResult, blind_search
+from reunite.search.blind import BlindHit, BlindSearchResult, blind_search_families
 from reunite.search.direct import DirectSearchResult, direct_match, exact_match
 from reunite.search.matrix import ProfileLike, ProfileMatrix
 from reunite.search.policy import SearchPolicy, enforce_policy
-from reunite.search.screen import (
-    FamilyCase,
-    ScreenResult,
-    block_tables,
-    screen_family,
-    screening_markers,
-)
-from reunite.stats.mutation import MutationModel, MutationSpec
+from reunite.search.screen import FamilyCase, ScreenResult, screen_family
+from reunite.search.settings import SearchSettings
 
 __all__ = ["ShardedIndex", "connect"]
 
@@ -95,14 +89,11 @@ def _shard_remove(matrix: ProfileMatrix, ids: Sequence[str]) -> int:
 
 
 def _shard_blind(matrix: ProfileMatrix, families: Sequence[FamilyCase],
-                 frequencies: FrequencyTable,
-                 mutation: MutationSpec | Mapping[str, MutationModel] | None,
+                 frequencies: FrequencyTable, settings: SearchSettings,
                  index_alleles: Mapping[str, Sequence[str]], kwargs: dict[str, Any]
                  ) -> BlindSearchResult:
-    markers = screening_markers(matrix, frequencies, families, mutation=mutation,
-                                index_alleles=index_alleles)
-    return blind_search(matrix, [f.family_id for f in families],
-                        block_tables(families, matrix, markers), **kwargs)
+    return blind_search_families(matrix, families, frequencies=frequencies,
+                                 settings=settings, index_alleles=index_alleles, **kwargs)
 
 
 class ShardedIndex:
@@ -140,6 +131,22 @@ class ShardedIndex:
             for a, b in cls._bounds(arr.shape[0], n_shards, client)
         ]
         return cls(client, shards, markers, frequency_table_id)
+
+    @classmethod
+    def from_matrix(cls, scheduler: Any, matrix: ProfileMatrix, *,
+                    n_shards: int | None = None) -> ShardedIndex:
+        """Shard the live rows of an in-memory matrix (codes only, never genotype texts)."""
+        live = np.flatnonzero(matrix.alive)
+        codes = matrix.codes[live].astype(np.int64)
+        indices = np.empty((live.size, matrix.n_markers, 2), dtype=np.int16)
+        for m in range(matrix.n_markers):
+            first, second = matrix.allele_pairs(m)
+            indices[:, m, 0] = first[codes[:, m]]
+            indices[:, m, 1] = second[codes[:, m]]
+        return cls.from_allele_indices(
+            scheduler, matrix.ids_of(live), matrix.markers,
+            [matrix.alleles(m) for m in range(matrix.n_markers)], indices,
+            n_shards=n_shards, frequency_table_id=matrix.frequency_table_id)
 
     @classmethod
     def from_profiles(
@@ -185,14 +192,15 @@ class ShardedIndex:
                           target_index=target_index, policy=policy, purpose=purpose)
         return tuple(sorted(pid for part in parts for pid in part))
 
-    def direct_match(self, query: Any, *, query_index: str, target_index: str,
-                     policy: SearchPolicy, purpose: str = "identification",
-                     limit: int | None = None, **options: Any) -> DirectSearchResult:
+    def direct_match(self, query: Any, *, settings: SearchSettings, query_index: str,
+                     target_index: str, policy: SearchPolicy,
+                     purpose: str = "identification", limit: int | None = None,
+                     **options: Any) -> DirectSearchResult:
         """:func:`reunite.search.direct.direct_match` over every shard, merged."""
         enforce_policy(policy, query_index, target_index, purpose=purpose)
         parts: list[DirectSearchResult] = self._map(
-            direct_match, query, query_index=query_index, target_index=target_index,
-            policy=policy, purpose=purpose, **options)
+            direct_match, query, settings=settings, query_index=query_index,
+            target_index=target_index, policy=policy, purpose=purpose, **options)
         hits = sorted(
             (h for part in parts for h in part.hits),
             key=lambda h: (-(h.log10_lr or 0.0), -h.shared_markers, h.mismatches,
@@ -211,21 +219,21 @@ class ShardedIndex:
                                   first.max_mismatch, provenance)
 
     def screen_family(self, family: FamilyCase, *, frequencies: FrequencyTable,
-                      query_index: str, target_index: str, policy: SearchPolicy,
-                      purpose: str = "identification", k: int = 10,
-                      threshold: float | None = None, **options: Any) -> ScreenResult:
+                      settings: SearchSettings, query_index: str, target_index: str,
+                      policy: SearchPolicy, purpose: str = "identification",
+                      **options: Any) -> ScreenResult:
         """:func:`reunite.search.screen.screen_family` over every shard, merged."""
         enforce_policy(policy, query_index, target_index, purpose=purpose)
         union = self.index_alleles()
         parts: list[ScreenResult] = self._map(
-            screen_family, family, frequencies=frequencies, query_index=query_index,
-            target_index=target_index, policy=policy, purpose=purpose, k=k,
-            threshold=threshold, index_alleles=union, **options)
+            screen_family, family, frequencies=frequencies, settings=settings,
+            query_index=query_index, target_index=target_index, policy=policy,
+            purpose=purpose, index_alleles=union, **options)
         candidates = sorted((h for part in parts for h in part.hits),
                             key=lambda h: (-h.screen_log10_lr, h.profile_id))
-        log10_threshold = math.log10(threshold) if threshold is not None else math.inf
+        log10_threshold = math.log10(settings.lr_threshold)
         kept = [h for n, h in enumerate(candidates)
-                if n < k or h.screen_log10_lr >= log10_threshold - 1e-12]
+                if n < settings.k or h.screen_log10_lr >= log10_threshold - 1e-12]
         kept.sort(key=lambda h: (-(h.log10_lr if h.log10_lr is not None else -math.inf),
                                  -h.screen_log10_lr, h.profile_id))
         first = parts[0]
@@ -240,17 +248,17 @@ class ShardedIndex:
                             sum(p.screened for p in parts), provenance)
 
     def blind_search(self, families: Sequence[FamilyCase], *, frequencies: FrequencyTable,
-                     query_index: str, target_index: str, policy: SearchPolicy,
-                     purpose: str = "identification", k: int = 10,
-                     mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
+                     settings: SearchSettings, query_index: str, target_index: str,
+                     policy: SearchPolicy, purpose: str = "identification",
                      block_size: int = 256) -> BlindSearchResult:
         """Every profile of every shard against every family (see the module docstring)."""
         enforce_policy(policy, query_index, target_index, purpose=purpose)
         union = self.index_alleles()
+        k = settings.k
         kwargs = {"query_index": query_index, "target_index": target_index,
-                  "policy": policy, "purpose": purpose, "k": k, "block_size": block_size}
+                  "policy": policy, "purpose": purpose, "block_size": block_size}
         parts: list[BlindSearchResult] = self._map(
-            _shard_blind, list(families), frequencies, mutation, union, kwargs)
+            _shard_blind, list(families), frequencies, settings, union, kwargs)
         by_profile: dict[str, tuple[BlindHit, ...]] = {}
         for part in parts:
             by_profile.update(part.by_profile)
@@ -263,6 +271,7 @@ class ShardedIndex:
             "search.blind.sharded", {**dict(parts[0].provenance.parameters),
                                      "indexed_profiles": len(by_profile),
                                      "shards": len(self.shards)},
-            frequency_table=frequencies.name, frequency_table_hash=frequencies.content_hash,
+            frequency_table=parts[0].provenance.frequency_table,
+            frequency_table_hash=parts[0].provenance.frequency_table_hash,
         )
         return BlindSearchResult(by_family, by_profile, k, provenance)

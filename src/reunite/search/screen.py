@@ -21,11 +21,16 @@ With a subpopulation correction θ > 0 (Balding–Nichols) ``P(x_m)`` becomes th
 of ``x_m`` for an unrelated person drawn from the same urn as the family's founders, as
 :mod:`reunite.stats.missing_person` defines it; the look-up still equals the exact LR.
 
+Every search takes one :class:`~reunite.search.settings.SearchSettings`: θ, the female and
+male mutation models, the minimum allele count, the LR threshold and ``k``.
+
 Frequencies: the marker's table alleles, plus every allele of the index and of the
-references that the table lacks at the table's minimum frequency, renormalised
-(``FrequencyTable.with_unseen_alleles``, as Familias does). The same markers serve the
-screen and the exact re-score, so the two agree to rounding. Markers that are not
-autosomal or not in the frequency table are not scored.
+references that the table lacks at the minimum frequency (``min_allele_count / 2N``),
+renormalised (``FrequencyTable.with_unseen_alleles``, as Familias does). The same markers
+serve the screen and the exact re-score, so the two agree to rounding. The exact re-score
+reads the candidates' genotype codes straight from the matrix
+(:func:`reunite.stats.missing_person.missing_person_lr_codes`): no allele names in
+between. Markers that are not autosomal or not in the frequency table are not scored.
 """
 
 from __future__ import annotations
@@ -46,21 +51,24 @@ from reunite.genetics.markers import get_marker, is_known_marker
 from reunite.genetics.pedigree import Pedigree
 from reunite.provenance import Provenance, make_provenance
 from reunite.search._kernels import ScoringBackend, resolve_backend
-from reunite.search.encode import code_to_pair
 from reunite.search.matrix import ProfileMatrix
 from reunite.search.policy import SearchPolicy, enforce_policy
+from reunite.search.settings import SearchSettings
 from reunite.stats.genotypes import genotype_index
 from reunite.stats.ibd import pairwise_genotype_lrs
 from reunite.stats.likelihood import KinshipMarker
-from reunite.stats.missing_person import missing_person_genotype_table, missing_person_lr
-from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
+from reunite.stats.missing_person import (
+    encode_family,
+    missing_person_genotype_table,
+    missing_person_lr_codes,
+)
 
 __all__ = [
     "FamilyCase",
     "ScreenHit",
     "ScreenResult",
     "block_tables",
-    "exact_missing_person_lr",
+    "exact_missing_person_lrs",
     "family_log_lr_table",
     "pairwise_log_lr_table",
     "screen_family",
@@ -68,7 +76,6 @@ __all__ = [
 ]
 
 _LN10 = math.log(10.0)
-_POI = "__candidate__"
 
 Texts = Mapping[str, Sequence[str]]
 
@@ -141,16 +148,18 @@ def screening_markers(
     frequencies: FrequencyTable,
     families: Sequence[FamilyCase] = (),
     *,
-    mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
+    settings: SearchSettings,
     index_alleles: Mapping[str, Sequence[str]] | None = None,
 ) -> list[KinshipMarker | None]:
     """Per matrix column, the :class:`KinshipMarker` used to score it (None: not scored).
 
     Alleles: the table's, then any allele of the index or of ``families``' references the
-    table lacks (minimum frequency, renormalised; see the module docstring).
+    table lacks (``settings.min_allele_count / 2N``, renormalised; see the module
+    docstring); mutation: ``settings``' female and male models over those alleles.
     ``index_alleles`` replaces the matrix's own dictionaries (a sharded index passes the
     union over its shards, so every shard scores with the same frequencies).
     """
+    frequencies = settings.frequency_table(frequencies)
     unseen: dict[str, list[Any]] = {}
     for name in matrix.markers:
         if name not in frequencies or not _autosomal(name):
@@ -173,13 +182,7 @@ def screening_markers(
         alleles = table.alleles(name)
         texts = tuple(a.text for a in alleles)
         p = np.array([table.frequency(name, a) for a in alleles], dtype=np.float64)
-        model: MutationModel | None = None
-        if isinstance(mutation, MutationSpec):
-            mat = mutation_matrix(mutation, texts, p, marker=name)
-            model = MutationModel(female=mat, male=mat, description=mutation.to_dict())
-        elif mutation is not None:
-            model = mutation.get(name)
-        out.append(KinshipMarker(name, texts, p, model))
+        out.append(KinshipMarker(name, texts, p, settings.mutation_model(name, texts, p)))
     return out
 
 
@@ -269,39 +272,64 @@ def pairwise_log_lr_table(
 
 def block_tables(
     families: Sequence[FamilyCase], matrix: ProfileMatrix,
-    markers: Sequence[KinshipMarker | None],
+    markers: Sequence[KinshipMarker | None], *, theta: float,
 ) -> Any:
     """A :data:`reunite.search.blind.BlockTables` source over ``families``."""
 
     def tables(start: int, stop: int) -> npt.NDArray[np.float32]:
         out = np.empty((matrix.n_markers, matrix.table_width, stop - start), dtype=np.float32)
         for f in range(start, stop):
-            out[:, :, f - start] = family_log_lr_table(families[f], matrix, markers)
+            out[:, :, f - start] = family_log_lr_table(families[f], matrix, markers,
+                                                       theta=theta)
         return out
 
     return tables
 
 
-def exact_missing_person_lr(
+def _marker_codes(matrix: ProfileMatrix, m: int, marker: KinshipMarker
+                  ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For every genotype code of column ``m``, its two allele indices into ``marker``'s
+    alleles (``-1, -1`` for code 0, untyped)."""
+    lookup = np.array([*(marker.index[a] for a in matrix.alleles(m)), -1], dtype=np.intp)
+    first, second = matrix.allele_pairs(m)
+    return lookup[first], lookup[second]
+
+
+def exact_missing_person_lrs(
     family: FamilyCase,
-    candidate: Texts,
+    matrix: ProfileMatrix,
+    rows: Sequence[int],
     markers: Sequence[KinshipMarker | None],
     *,
-    theta: float = 0.0,
-) -> tuple[float | None, dict[str, float]]:
-    """Exact ``log10 LR`` (None for LR 0) and per-marker log10 LRs of ``candidate`` being
-    the missing person, by :func:`reunite.stats.missing_person.missing_person_lr` (H1 the
-    candidate in the missing person's place; H2 the candidate unrelated)."""
-    used = [m for m in markers if m is not None]
+    theta: float,
+) -> list[tuple[float | None, dict[str, float]]]:
+    """Exact ``log10 LR`` (None for LR 0) and per-marker log10 LRs of each matrix row being
+    the missing person, by :func:`reunite.stats.missing_person.missing_person_lr_codes`
+    (H1 the candidate in the missing person's place; H2 the candidate unrelated).
+
+    The family is encoded once; each candidate's genotype codes are mapped to the markers'
+    allele indices by array look-ups, never through allele names.
+    """
+    used = [(m, marker) for m, marker in enumerate(markers) if marker is not None]
+    kinship = [marker for _, marker in used]
     references = {
-        person: {m.name: _genotype(g.get(m.name)) for m in used}
+        person: {marker.name: _genotype(g.get(marker.name)) for marker in kinship}
         for person, g in family.references.items()
     }
-    poi = {m.name: _genotype(candidate.get(m.name)) for m in used}
-    result = missing_person_lr(family.pedigree, family.missing_person, poi, references, used,
-                               poi_id=_POI, theta=theta)
-    per_marker = {m: v / _LN10 for m, v in result.log_lr_per_marker().items()}
-    return result.log10_total_lr(), per_marker
+    family_codes = encode_family(family.pedigree, references, kinship)
+    pairs = [_marker_codes(matrix, m, marker) for m, marker in used]
+    columns = np.array([m for m, _ in used], dtype=np.intp)
+    out: list[tuple[float | None, dict[str, float]]] = []
+    for row in rows:
+        codes = matrix.codes[int(row), columns].astype(np.intp)
+        poi = np.empty((len(used), 2), dtype=np.intp)
+        for k, (first, second) in enumerate(pairs):
+            poi[k] = (first[codes[k]], second[codes[k]])
+        result = missing_person_lr_codes(family.pedigree, family.missing_person,
+                                         family_codes, poi, kinship, theta=theta)
+        out.append((result.log10_total_lr(),
+                    {m: v / _LN10 for m, v in result.log_lr_per_marker().items()}))
+    return out
 
 
 def screen_family(
@@ -309,62 +337,46 @@ def screen_family(
     family: FamilyCase,
     *,
     frequencies: FrequencyTable,
+    settings: SearchSettings,
     query_index: str,
     target_index: str,
     policy: SearchPolicy,
     purpose: str = "identification",
-    mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
-    k: int = 10,
-    threshold: float | None = None,
     rescore: bool = True,
     backend: ScoringBackend | str | None = None,
     index_alleles: Mapping[str, Sequence[str]] | None = None,
-    theta: float = 0.0,
 ) -> ScreenResult:
     """Screen every live profile against ``family`` (see the module docstring).
 
-    Keeps the ``k`` best screening scores and every candidate with screening LR at least
-    ``threshold`` (if given), re-scores them exactly (unless ``rescore`` is False) and
-    ranks them by the exact LR, then the screening LR, then id.
+    Keeps the ``settings.k`` best screening scores and every candidate with screening LR
+    at least ``settings.lr_threshold``, re-scores them exactly (unless ``rescore`` is
+    False) and ranks them by the exact LR, then the screening LR, then id.
     """
     enforce_policy(policy, query_index, target_index, purpose=purpose)
     started = time.perf_counter()
-    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-        raise InputError("k must be a non-negative integer", field="k", value=k)
-    if threshold is not None and not threshold > 0:
-        raise InputError("threshold must be a positive LR", field="threshold", value=threshold)
     engine = resolve_backend(backend)
-    markers = screening_markers(matrix, frequencies, [family], mutation=mutation,
+    frequencies = settings.frequency_table(frequencies)
+    markers = screening_markers(matrix, frequencies, [family], settings=settings,
                                 index_alleles=index_alleles)
-    if not 0.0 <= theta < 1.0:
-        raise InputError("theta must be in [0, 1)", field="theta", value=theta)
-    table = family_log_lr_table(family, matrix, markers, theta=theta)
-    log_threshold = math.log(threshold) if threshold is not None else math.inf
+    table = family_log_lr_table(family, matrix, markers, theta=settings.theta)
+    k = settings.k
+    log_threshold = math.log(settings.lr_threshold)
     rows, scores = engine.screen_select(matrix.codes, matrix.alive, table, k, log_threshold)
     ids = matrix.ids_of(rows)
     order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
-    if threshold is None:
-        order = order[:k]
+    order = [i for n, i in enumerate(order) if n < k or scores[i] >= log_threshold]
+    if rescore:
+        exact = exact_missing_person_lrs(family, matrix, [int(rows[i]) for i in order],
+                                         markers, theta=settings.theta)
     else:
-        order = [i for n, i in enumerate(order) if n < k or scores[i] >= log_threshold]
-    hits: list[ScreenHit] = []
-    codes = matrix.codes
-    for i in order:
-        screen10 = float(scores[i]) / _LN10
-        if rescore:
-            candidate = _decode(matrix, codes[rows[i]])
-            exact, per_marker = exact_missing_person_lr(family, candidate, markers,
-                                                        theta=theta)
-        else:
-            exact, per_marker = screen10, {}
-        hits.append(ScreenHit(ids[i], exact, screen10, per_marker))
+        exact = [(float(scores[i]) / _LN10, {}) for i in order]
+    hits = [ScreenHit(ids[i], lr, float(scores[i]) / _LN10, per_marker)
+            for i, (lr, per_marker) in zip(order, exact, strict=True)]
     hits.sort(key=lambda h: (-(h.log10_lr if h.log10_lr is not None else -math.inf),
                              -h.screen_log10_lr, h.profile_id))
     provenance = make_provenance(
         "search.screen",
-        {"k": k, "threshold": threshold, "rescored": rescore, "theta": theta,
-         "mutation": mutation.to_dict() if isinstance(mutation, MutationSpec) else
-         ("per marker" if mutation else None),
+        {"settings": settings.to_provenance(), "rescored": rescore,
          "query_index": query_index, "target_index": target_index, "purpose": purpose,
          "backend": engine.name, "indexed_profiles": len(matrix)},
         frequency_table=frequencies.name,
@@ -372,15 +384,3 @@ def screen_family(
         elapsed_seconds=time.perf_counter() - started,
     )
     return ScreenResult(family.family_id, tuple(hits), len(matrix), provenance)
-
-
-def _decode(matrix: ProfileMatrix, code_row: npt.NDArray[Any]) -> dict[str, tuple[str, str]]:
-    out: dict[str, tuple[str, str]] = {}
-    for m, code in enumerate(code_row):
-        c = int(code)
-        if c == 0:
-            continue
-        i, j = code_to_pair(c)
-        dictionary = matrix.alleles(m)
-        out[matrix.markers[m]] = (dictionary[i], dictionary[j])
-    return out

@@ -13,7 +13,8 @@ is what a result records of them.
   meiosis (pedmut/Familias models; ``None`` means no mutation, so any Mendelian
   inconsistency is an exclusion).
 * ``min_allele_count``: an allele the frequency table lacks gets ``min_allele_count / 2N``
-  (NRC II: 5/2N) before renormalisation.
+  (NRC II: 5/2N) before renormalisation (:meth:`SearchSettings.frequency_table` applies it
+  to a table read with another count).
 * ``lr_threshold``: the LR at or above which a hit is stored as a candidate for review.
 * ``k``: how many best hits a search keeps per family (and per profile in a blind search).
 """
@@ -21,7 +22,7 @@ is what a result records of them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reunite.errors import InputError
+from reunite.genetics.frequencies import FrequencyTable
 from reunite.stats.mutation import MODEL_NAMES, MutationModel, MutationSpec, mutation_matrix
 
 __all__ = ["DEFAULT_MUTATION", "MAX_K", "SearchSettings"]
@@ -134,8 +136,40 @@ class SearchSettings:
                 self.mutation_female.to_dict(),
                 "male": None if self.mutation_male is None else self.mutation_male.to_dict()}
 
+    def frequency_table(self, table: FrequencyTable) -> FrequencyTable:
+        """``table`` with this ``min_allele_count`` (itself when it has it already).
+
+        The frequencies and sample sizes are kept; only the frequency an unseen allele
+        gets changes, so the content hash names the table actually used.
+        """
+        if table.min_allele_count == self.min_allele_count:
+            return table
+        sizes = {m: n for m in table.markers if (n := table.sample_size(m)) is not None}
+        return FrequencyTable(table.name, {m: table.frequencies(m) for m in table.markers},
+                              sizes, min_allele_count=self.min_allele_count,
+                              min_frequency=table.min_frequency)
+
     def to_provenance(self) -> dict[str, Any]:
         """What a result records of these settings (JSON-ready)."""
         return {"theta": self.theta, "mutation": self.mutation_description(),
                 "min_allele_count": self.min_allele_count, "lr_threshold": self.lr_threshold,
                 "k": self.k}
+
+    @classmethod
+    def from_provenance(cls, recorded: Mapping[str, Any]) -> SearchSettings:
+        """The settings a result recorded with :meth:`to_provenance` (e.g. a stored
+        candidate's, so its report recomputes the LR the search found)."""
+        try:
+            mutation = recorded["mutation"]
+            return cls(theta=recorded["theta"],
+                       mutation_female=_spec_of(mutation["female"]),
+                       mutation_male=_spec_of(mutation["male"]),
+                       min_allele_count=recorded["min_allele_count"],
+                       lr_threshold=recorded["lr_threshold"], k=recorded["k"])
+        except (KeyError, TypeError) as exc:
+            raise InputError("the recorded search settings are incomplete",
+                             field="settings", value=str(exc)) from exc
+
+
+def _spec_of(recorded: Mapping[str, Any] | None) -> MutationSpec | None:
+    return None if recorded is None else MutationSpec(**recorded)

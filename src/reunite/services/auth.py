@@ -40,7 +40,6 @@ from reunite.services.audit_service import AuditEntry, append_audit, checked
 from reunite.storage.crypto import MasterKey
 from reunite.storage.records import UserRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = [
     "API_TOKEN_PREFIX",
@@ -120,7 +119,7 @@ def create_user(store: SqlStore, actor: Actor, *, username: str, password: str,
     name = _check_username(username)
     granted = _roles(roles)
     record = UserRecord(name, hash_password(password), frozenset(r.value for r in granted))
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         repos.users.add(record)
         append_audit(repos, AuditEntry(actor.name, Action.MANAGE_USERS.value, f"user:{name}",
                                       "created with roles "
@@ -131,8 +130,8 @@ def create_first_admin(store: SqlStore, *, username: str, password: str) -> None
     """Create the first administrator of a fresh installation (refused once users exist)."""
     name = _check_username(username)
     record = UserRecord(name, hash_password(password), frozenset({Role.ADMIN.value}))
-    with workflow_transaction(store) as (repos, flow):
-        if flow.count_users():
+    with store.transaction() as repos:
+        if repos.users.count():
             raise ConflictError("users exist already: ask an administrator to add you",
                                 user=name)
         repos.users.add(record)
@@ -142,8 +141,8 @@ def create_first_admin(store: SqlStore, *, username: str, password: str) -> None
 
 def has_users(store: SqlStore) -> bool:
     """True once any account exists (``reunite init`` creates the first admin otherwise)."""
-    with workflow_transaction(store) as (_, flow):
-        return flow.count_users() > 0
+    with store.transaction() as repos:
+        return repos.users.count() > 0
 
 
 def authenticate(store: SqlStore, username: str, password: str) -> Actor:
@@ -152,7 +151,7 @@ def authenticate(store: SqlStore, username: str, password: str) -> Actor:
     The error never says whether the user exists.
     """
     try:
-        with workflow_transaction(store) as (repos, _):
+        with store.transaction() as repos:
             user: UserRecord | None = repos.users.get(username)
     except NotFoundError:
         user = None
@@ -231,7 +230,7 @@ def create_api_token(store: SqlStore, actor: Actor, *, name: str,
     secret = secrets.token_urlsafe(32)
     record = UserRecord(f"{_API_USER}{name}", _HASHER.hash(secret),
                         frozenset(r.value for r in granted))
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         repos.users.add(record)
         append_audit(repos, AuditEntry(actor.name, Action.MANAGE_USERS.value,
                                       f"user:{record.username}", "API token created with roles "
@@ -262,7 +261,7 @@ def authenticate_api_token(store: SqlStore, token: str) -> Actor:
 def authenticate_stored_secret(store: SqlStore, username: str, secret: str) -> Actor:
     """Check a secret against an account's stored hash (API tokens)."""
     try:
-        with workflow_transaction(store) as (repos, _):
+        with store.transaction() as repos:
             user = repos.users.get(username)
     except NotFoundError as exc:
         raise AuthenticationError("invalid API token", field="authorization") from exc

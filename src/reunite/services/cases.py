@@ -21,7 +21,6 @@ from reunite.services import enrolment
 from reunite.services.audit_service import checked
 from reunite.storage.records import CaseRecord, PersonRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = [
     "CASE_ROLES",
@@ -76,9 +75,9 @@ def open_case(store: SqlStore, actor: Actor, *, reference: str, opened_on: date 
     if not reference or len(reference) > 64:
         raise InputError("a case reference is 1-64 characters", field="reference",
                          value=reference)
-    with workflow_transaction(store) as (_, flow):
+    with store.transaction() as repos:
         try:
-            flow.case_by_reference(reference)
+            repos.cases.case_by_reference(reference)
         except NotFoundError:
             pass
         else:
@@ -87,24 +86,24 @@ def open_case(store: SqlStore, actor: Actor, *, reference: str, opened_on: date 
     case_id = enrolment.open_case(store, actor, reference=reference,
                                   opened_on=opened_on or datetime.now(UTC).date(),
                                   missing_since=missing_since, description=description)
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         return repos.cases.get_case(case_id)
 
 
 def resolve_case(store: SqlStore, actor: Actor, case: str) -> CaseRecord:
     """The case named by id or by reference (``read-case``)."""
     checked(store, actor, Action.READ_CASE, f"case:{case}")
-    with workflow_transaction(store) as (repos, flow):
+    with store.transaction() as repos:
         try:
             return repos.cases.get_case(case)
         except NotFoundError:
-            return flow.case_by_reference(case)
+            return repos.cases.case_by_reference(case)
 
 
 def get_case(store: SqlStore, actor: Actor, case: str) -> CaseView:
     """A case and everyone in it (``read-case``)."""
     record = resolve_case(store, actor, case)
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         return CaseView(record, tuple(repos.cases.people_in_case(record.id)))
 
 
@@ -115,8 +114,8 @@ def list_cases(store: SqlStore, actor: Actor, *, limit: int = 100, offset: int =
     if not 1 <= limit <= 1000 or offset < 0:
         raise InputError("limit must be 1-1000 and offset non-negative", field="limit",
                          value=limit)
-    with workflow_transaction(store) as (_, flow):
-        return flow.cases(limit=limit, offset=offset)
+    with store.transaction() as repos:
+        return repos.cases.list_cases(limit=limit, offset=offset)
 
 
 def add_case_person(store: SqlStore, actor: Actor, *, case: str, label: str,
@@ -156,7 +155,7 @@ def add_case_person(store: SqlStore, actor: Actor, *, case: str, label: str,
     person_id = enrolment.add_person(store, actor, case_id=view.case.id, role=person_role,
                                      label=label, father_id=father_id, mother_id=mother_id,
                                      relationship=relationship)
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         return repos.cases.get_person(person_id)
 
 
@@ -175,7 +174,7 @@ def add_unidentified_person(store: SqlStore, actor: Actor, *, label: str,
         raise InputError("a label is 1-64 characters", field="label", value=label)
     person_id = enrolment.add_person(store, actor, case_id=None, role=person_role,
                                      label=label)
-    with workflow_transaction(store) as (repos, _):
+    with store.transaction() as repos:
         return repos.cases.get_person(person_id)
 
 

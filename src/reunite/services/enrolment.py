@@ -12,17 +12,25 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reunite.errors import ConflictError, ConsentError, GovernanceError, IntegrityError
 from reunite.genetics.profile import Profile
 from reunite.governance.audit import canonical_json
-from reunite.governance.consent import Basis, Consent, ConsentScope, LegalOrder, require_valid_basis
+from reunite.governance.consent import (
+    Basis,
+    Consent,
+    ConsentScope,
+    LegalOrder,
+    check_basis,
+    require_valid_basis,
+)
 from reunite.governance.indices import Index, PersonRole, Purpose
 from reunite.governance.roles import Action, Actor
+from reunite.io.profile_json import profile_from_json_data
 from reunite.services.audit_service import AuditEntry, append_audit, checked, record_refusal
 from reunite.storage.crypto import MasterKey, open_sealed, seal
 from reunite.storage.records import BasisRecord, CaseRecord, PersonRecord, StoredProfile
@@ -33,9 +41,11 @@ __all__ = [
     "add_person",
     "basis_from_record",
     "basis_to_record",
+    "enrol_json",
     "enrol_profile",
     "new_id",
     "new_ids",
+    "newest_valid_basis",
     "open_case",
     "payload_to_profile",
     "profile_to_payload",
@@ -243,3 +253,34 @@ def read_profile(store: SqlStore, master: MasterKey, actor: Actor, profile_id: s
         append_audit(repos, AuditEntry(actor.name, Action.READ_PROFILE.value,
                                       f"profile:{profile_id}", reason))
     return payload_to_profile(open_sealed(master, stored.sealed, record_id=profile_id))
+
+
+def newest_valid_basis(person: PersonRecord, bases: Sequence[BasisRecord], on: date
+                       ) -> str | None:
+    """The id of the person's newest basis valid on ``on`` for the index the person's role
+    fixes (None when there is none): what an enrolment by person, not by basis, holds the
+    profile on."""
+    index = PersonRole(person.role).profile_index
+    for record in sorted(bases, key=lambda b: (b.signed_on or b.issued_on or date.min, b.id),
+                         reverse=True):
+        if check_basis(basis_from_record(record), index=index, on=on).allowed:
+            return record.id
+    return None
+
+
+def enrol_json(store: SqlStore, master: MasterKey, actor: Actor, *, person_id: str,
+               data: Any, kit: str, lab: str, basis_id: str | None = None,
+               frequency_table_hash: str | None = None) -> str:
+    """Enrol one profile given as profile JSON (``{"id", "genotypes"}``) for a person.
+
+    Without ``basis_id`` the person's newest valid basis is used; :func:`enrol_profile`
+    refuses (and audits) when there is none.
+    """
+    profile = profile_from_json_data(data, source="profile")
+    if basis_id is None:
+        with store.transaction() as repos:
+            person = repos.cases.get_person(person_id)
+            bases = repos.bases.for_persons([person_id]).get(person_id, [])
+        basis_id = newest_valid_basis(person, bases, datetime.now(UTC).date())
+    return enrol_profile(store, master, actor, profile, EnrolmentTarget(
+        person_id, basis_id, kit, lab, frequency_table_hash))

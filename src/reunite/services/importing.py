@@ -2,39 +2,53 @@
 
 A lab file says *what* was typed; it cannot say *who* may be stored. reunite has no bulk
 enrolment (DESIGN.md, "Purpose and limits"): every profile must belong to a person already
-enrolled in a case, on that person's own recorded basis. Two ways to say who:
+enrolled, on that person's own recorded basis. Two ways to say who:
 
 * :func:`import_read_result`: the caller gives, for each sample id, the enrolled person and
   basis (:class:`SampleTarget`); samples without one, and targets without a sample, are
   refused before anything is stored;
-* :func:`import_named_samples`: each sample name *is* the person (a person id or
-  ``<case reference>/<label>``, as ``reunite enrol`` reads them); the person's newest valid
-  basis is used, and a CMF category must agree with the person's role.
+* :func:`import_named_samples`: each sample name *is* the person (:func:`resolve_people`: a
+  person id, ``<case reference>/<label>``, or the label of one person recorded outside any
+  case, such as a mortuary number); the person's newest valid basis is used, and a CMF
+  category must agree with the person's role.
 
-The store itself is written by :func:`reunite.services.batch_import.import_batch`, all or
-nothing, with its own permission and consent checks and audit events.
+:func:`import_lab_file` is the whole import of a lab file's bytes — ``POST /imports``, the
+web lab upload and the demo call it: the permission is checked before parsing, the file is
+read by the one reader of lab files, :func:`reunite.io.read_profiles` (CODIS CMF,
+GeneMapper/GeneMarker tables, Familias ``.fam``, ped, profile JSON), and the samples are
+imported by name. The store itself is written by
+:func:`reunite.services.batch_import.import_batch`, all or nothing, with its own permission
+and consent checks and audit events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from reunite.errors import ConsentError, InputError, Problem
-from reunite.governance.consent import check_basis
+from reunite.errors import ConsentError, InputError, NotFoundError, Problem
 from reunite.governance.indices import Index, PersonRole
-from reunite.governance.roles import Actor
+from reunite.governance.roles import Action, Actor
+from reunite.io.formats import read_profiles
 from reunite.io.result import ReadResult
+from reunite.services.audit_service import checked
 from reunite.services.batch_import import ImportItem, import_batch
-from reunite.services.enrolment import EnrolmentTarget, basis_from_record
-from reunite.services.workflow import resolve_people
+from reunite.services.enrolment import EnrolmentTarget, newest_valid_basis
 from reunite.storage.crypto import MasterKey
-from reunite.storage.records import BasisRecord, PersonRecord
+from reunite.storage.records import PersonRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
-__all__ = ["SampleTarget", "import_named_samples", "import_read_result", "plan_import"]
+__all__ = [
+    "ImportOutcome",
+    "SampleTarget",
+    "import_lab_file",
+    "import_named_samples",
+    "import_read_result",
+    "plan_import",
+    "resolve_people",
+]
 
 
 @dataclass(frozen=True)
@@ -80,14 +94,36 @@ def import_read_result(
     return import_batch(store, master, actor, items, batch=batch)
 
 
-def _newest_valid_basis(person: PersonRecord, bases: list[BasisRecord], on: date
-                        ) -> str | None:
-    index = PersonRole(person.role).profile_index
-    for record in sorted(bases, key=lambda b: (b.signed_on or b.issued_on or date.min, b.id),
-                         reverse=True):
-        if check_basis(basis_from_record(record), index=index, on=on).allowed:
-            return record.id
-    return None
+def resolve_people(store: SqlStore, samples: Iterable[str]) -> dict[str, PersonRecord]:
+    """Map sample names to people: a person id, ``<case reference>/<label>``, or the label
+    of one person recorded outside any case (e.g. a mortuary number; CMF specimen ids are
+    at most 24 characters, too short for a person id). Ambiguous labels stay unresolved."""
+    names = list(dict.fromkeys(samples))
+    found: dict[str, PersonRecord] = {}
+    with store.transaction() as repos:
+        found.update(repos.cases.get_people([n for n in names if "/" not in n]))
+        plain = [n for n in names if "/" not in n and n not in found]
+        for label, people in repos.cases.people_outside_cases(plain).items():
+            if len(people) == 1:
+                found[label] = people[0]
+        case_ids: dict[str, str | None] = {}
+        for name in names:
+            if "/" not in name:
+                continue
+            reference, _, label = name.rpartition("/")
+            if reference not in case_ids:
+                try:
+                    case_ids[reference] = repos.cases.case_by_reference(reference).id
+                except NotFoundError:  # reported by the caller as an unknown sample
+                    case_ids[reference] = None
+            case_id = case_ids[reference]
+            if case_id is None:
+                continue
+            try:
+                found[name] = repos.cases.person_by_label(case_id, label)
+            except NotFoundError:
+                continue
+    return found
 
 
 def import_named_samples(
@@ -96,15 +132,17 @@ def import_named_samples(
 ) -> dict[str, str]:
     """Store every profile of ``result`` for the person its sample name names.
 
-    Returns the new profile id by sample. Every problem (a name that is no enrolled person,
-    a CMF category that disagrees with the person's role, a person without a valid basis)
-    is listed in one error and nothing is stored.
+    Returns the new profile id by sample. The permission is checked before any name is
+    looked up. Every problem (a name that is no enrolled person, a CMF category that
+    disagrees with the person's role, a person without a valid basis) is listed in one
+    error and nothing is stored.
     """
+    checked(store, actor, Action.IMPORT_PROFILES, f"file:{result.source}")
     profiles = list(result.profiles)
     people = resolve_people(store, [p.id for p in profiles])
-    problems = [Problem("the sample names no enrolled person (use the person id or "
-                        "'<case reference>/<label>')", source=result.source, sample=p.id,
-                        field="sample") for p in profiles if p.id not in people]
+    problems = [Problem("the sample names no enrolled person (use the person id, "
+                        "'<case reference>/<label>' or a unique label)", source=result.source,
+                        sample=p.id, field="sample") for p in profiles if p.id not in people]
     for sample, index in result.indices.items():
         person = people.get(sample)
         if person is not None and PersonRole(person.role).profile_index.value != index and not (
@@ -116,13 +154,13 @@ def import_named_samples(
     if problems:
         raise InputError(f"{len(problems)} problem(s) naming enrolled persons; nothing was "
                          "imported", source=result.source, problems=problems)
-    with workflow_transaction(store) as (_, flow):
-        bases = flow.bases_of([people[p.id].id for p in profiles])
+    with store.transaction() as repos:
+        bases = repos.bases.for_persons([people[p.id].id for p in profiles])
     today = on or datetime.now(UTC).date()
     targets: dict[str, SampleTarget] = {}
     for profile in profiles:
         person = people[profile.id]
-        basis = _newest_valid_basis(person, bases.get(person.id, []), today)
+        basis = newest_valid_basis(person, bases.get(person.id, []), today)
         if basis is None:
             problems.append(Problem("no valid consent or legal order for this person",
                                     source=result.source, sample=profile.id, field="basis"))
@@ -133,3 +171,37 @@ def import_named_samples(
     ids = import_read_result(store, master, actor, result, targets, kit=kit, lab=lab,
                              batch=result.source, frequency_table_hash=frequency_table_hash)
     return {p.id: pid for p, pid in zip(profiles, ids, strict=True)}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import stored: profile ids by sample, and the reader's warnings."""
+
+    source: str
+    format: str
+    profile_ids: dict[str, str]
+    warnings: tuple[Problem, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (sample names and ids, never genotypes)."""
+        return {"source": self.source, "format": self.format,
+                "imported": len(self.profile_ids), "profile_ids": self.profile_ids,
+                "warnings": [str(w) for w in self.warnings]}
+
+
+def import_lab_file(store: SqlStore, master: MasterKey, actor: Actor, data: bytes, *,
+                    name: str, kit: str, lab: str, format: str = "auto",
+                    frequency_table_hash: str | None = None,
+                    unidentified_index: str = Index.UNIDENTIFIED_REMAINS.value,
+                    ) -> ImportOutcome:
+    """Import every profile of a lab file, all-or-nothing (see the module docstring).
+
+    ``format`` is one of :data:`reunite.io.formats.READ_FORMATS` (``auto`` detects it from
+    ``name`` and the content). The permission is checked before the file is parsed.
+    """
+    checked(store, actor, Action.IMPORT_PROFILES, f"file:{name}")
+    result = read_profiles(data, name=name, format=format,
+                           unidentified_index=unidentified_index)
+    ids = import_named_samples(store, master, actor, result, kit=kit, lab=lab,
+                               frequency_table_hash=frequency_table_hash)
+    return ImportOutcome(result.source, result.format, ids, result.warnings)

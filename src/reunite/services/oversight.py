@@ -17,7 +17,6 @@ from reunite.governance.audit import ChainedEvent
 from reunite.governance.roles import Action, Actor
 from reunite.services.audit_service import audit_events, checked, verify_audit
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = ["ChainCheck", "Oversight", "RetentionItem", "oversight"]
 
@@ -72,15 +71,15 @@ def oversight(store: SqlStore, actor: Actor, *, verify: bool = False,
             chain = ChainCheck(True, count, f"{count} events verified")
         except AuditChainError as exc:
             chain = ChainCheck(False, 0, exc.message)
-    with workflow_transaction(store) as (repos, flow):
+    with store.transaction() as repos:
         events = audit_events(repos)
         items: list[RetentionItem] = []
         offset = 0
         while True:
-            page = flow.cases(limit=1000, offset=offset)
+            page = repos.cases.list_cases(limit=1000, offset=offset)
             for case in page:
                 people = {p.id: p for p in repos.cases.people_in_case(case.id)}
-                for pid, bases in flow.bases_of(list(people)).items():
+                for pid, bases in repos.bases.for_persons(list(people)).items():
                     items.extend(RetentionItem(
                         b.id, b.kind, case.reference, people[pid].label,
                         b.retention_until if b.kind == "consent" else b.expires_on,

@@ -5,8 +5,10 @@
 * :func:`identification_report`: for a stored match candidate, the exact missing-person
   LR recomputed per marker (H1: the candidate in the missing person's place in the case
   pedigree; H2: the candidate unrelated, the place left untyped; forrel
-  ``missingPersonLR``) with the markers, frequency table and mutation model the matching
-  engine scores with, so the report's total equals the candidate's stored LR. The
+  ``missingPersonLR``) with the search settings the candidate was found with (recorded in
+  its provenance: θ, female and male mutation models, minimum allele count) and the
+  markers and frequencies the search scored, so the report's total equals the candidate's
+  stored LR. The
   genotypes are decrypted through :func:`reunite.services.enrolment.read_profile`, so
   every read is permission-checked (``read-profile``) and audited with its reason.
   Reviewers' decisions become the report's reviews.
@@ -14,29 +16,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.pedigree import Pedigree, singletons
-from reunite.genetics.profile import Profile
 from reunite.governance.indices import Index, PersonRole
 from reunite.governance.roles import Actor
 from reunite.report.identification import IdentificationReport, Review, build_identification_report
 from reunite.search.screen import FamilyCase, screening_markers
+from reunite.search.settings import SearchSettings
 from reunite.services.cases import CaseView, case_pedigree
 from reunite.services.enrolment import read_profile
-from reunite.services.matching import MatchingEngine
 from reunite.services.review import get_candidate
+from reunite.services.search_index import StoreIndex
+from reunite.services.searches import complete_genotypes
 from reunite.stats.likelihood import Genotype, KinshipMarker
 from reunite.stats.lr import kinship_lr
+from reunite.stats.mutation import MutationSpec
 from reunite.storage.crypto import MasterKey
-from reunite.storage.records import BasisRecord
+from reunite.storage.records import BasisRecord, ProfileRef
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import ProfileRef, workflow_transaction
 
-__all__ = ["CaseFile", "case_file", "identification_report"]
+__all__ = ["CaseFile", "candidate_settings", "case_file", "identification_report"]
 
 _SLOT = "__missing_person_slot__"
 
@@ -71,9 +76,9 @@ def case_file(store: SqlStore, actor: Actor, case: str) -> CaseFile:
     """The case page's data (``read-case``)."""
     view, pedigree = case_pedigree(store, actor, case)
     ids = [p.id for p in view.people]
-    with workflow_transaction(store) as (_, flow):
-        refs = flow.profile_refs(person_ids=ids)
-        bases = flow.bases_of(ids)
+    with store.transaction() as repos:
+        refs = repos.profiles.refs(person_ids=ids)
+        bases = repos.bases.for_persons(ids)
     profiles: dict[str, list[ProfileRef]] = {pid: [] for pid in ids}
     for ref in refs:
         profiles[ref.person_id].append(ref)
@@ -81,17 +86,29 @@ def case_file(store: SqlStore, actor: Actor, case: str) -> CaseFile:
                     {pid: tuple(bases.get(pid, ())) for pid in ids})
 
 
-def _texts(profile: Profile) -> dict[str, Genotype]:
-    """Complete genotypes as allele texts; partial ones are left out, as the search does."""
-    out: dict[str, Genotype] = {}
-    for marker, genotype in profile.genotypes.items():
-        if not genotype.is_partial:
-            a, b = genotype.alleles
-            out[marker] = (a.text, b.text)
-    return out
+def _mutation_words(settings: SearchSettings) -> str:
+    """The mutation models in a line of the report (one per sex when they differ)."""
+    def words(spec: MutationSpec | None) -> str:
+        if spec is None:
+            return "none"
+        values = [f"{k} {v:g}" if isinstance(v, int | float) else f"{k} {v}"
+                  for k, v in spec.to_dict().items() if k != "model" and v not in (0.0, 1.0)]
+        return ", ".join([spec.model, *values])
+
+    female, male = words(settings.mutation_female), words(settings.mutation_male)
+    return female if female == male else f"female: {female}; male: {male}"
 
 
-def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEngine,
+def candidate_settings(details: Mapping[str, Any]) -> SearchSettings:
+    """The search settings a stored candidate was found with (its provenance)."""
+    recorded = details.get("settings")
+    if not isinstance(recorded, Mapping):
+        raise CaseError("the candidate records no search settings (found by an older "
+                        "version): run the search again", field="settings")
+    return SearchSettings.from_provenance(recorded)
+
+
+def identification_report(store: SqlStore, master: MasterKey, index: StoreIndex,
                           actor: Actor, candidate_id: str) -> IdentificationReport:
     """The identification report of a stored candidate (see the module docstring)."""
     candidate = get_candidate(store, actor, candidate_id)
@@ -99,6 +116,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
     if record.case_id is None:
         raise CaseError("the candidate belongs to no case", field="candidate",
                         value=candidate_id)
+    settings = candidate_settings(record.details)
+    frequencies = settings.frequency_table(index.frequencies)
     folder = case_file(store, actor, record.case_id)
     missing_id = folder.missing_id
     if missing_id is None:
@@ -106,26 +125,25 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
                         field="missing")
     reason = f"identification report for candidate {candidate_id}"
     people = {p.id: p for p in folder.view.people}
-    relatives: dict[str, dict[str, Genotype]] = {}
+    relatives: dict[str, dict[str, tuple[str, str]]] = {}
     for pid, refs in folder.profiles.items():
         family_refs = [r for r in refs if r.index == Index.REFERENCE_FAMILY.value]
         if family_refs and people[pid].role == PersonRole.RELATIVE.value:
             first = sorted(family_refs, key=lambda r: r.id)[0]
-            relatives[pid] = _texts(read_profile(store, master, actor, first.id,
+            relatives[pid] = complete_genotypes(read_profile(store, master, actor, first.id,
                                                  reason=reason))
     target = read_profile(store, master, actor, record.target_profile_id, reason=reason)
-    candidate_texts = _texts(target)
-    with workflow_transaction(store) as (repos, flow):
-        target_ref = flow.profiles_by_id([record.target_profile_id])[0]
+    candidate_texts = complete_genotypes(target)
+    with store.transaction() as repos:
+        target_ref = repos.profiles.get_many([record.target_profile_id])[0]
         candidate_label = repos.cases.get_person(target_ref.person_id).label
     complete = relatives
     family = FamilyCase(folder.view.case.id, folder.pedigree, missing_id,
                         {pid: {m: (str(a), str(b)) for m, (a, b) in g.items()}
                          for pid, g in complete.items()})
-    matrix = engine.matrix(Index(target_ref.index))
+    matrix = index.matrix(Index(target_ref.index))
     markers: list[KinshipMarker] = [
-        m for m in screening_markers(matrix, engine.frequencies, [family],
-                                     mutation=engine.mutation)
+        m for m in screening_markers(matrix, frequencies, [family], settings=settings)
         if m is not None and (m.name in candidate_texts)]
     genotypes: dict[str, dict[str, Genotype | None]] = {
         pid: {m.name: g.get(m.name) for m in markers} for pid, g in complete.items()}
@@ -133,10 +151,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
     h1 = Hypothesis("candidate is the missing person", folder.pedigree)
     h2 = Hypothesis("candidate unrelated",
                     folder.pedigree.relabel({missing_id: _SLOT}) | singletons(missing_id))
-    result = kinship_lr([h1, h2], markers, genotypes, case_id=folder.view.case.reference)
-    mutation = engine.mutation
-    model = "none" if mutation is None else ", ".join(
-        f"{k} {v}" for k, v in mutation.to_dict().items() if v not in (None, 0.0, 1.0))
+    result = kinship_lr([h1, h2], markers, genotypes, theta=settings.theta,
+                        case_id=folder.view.case.reference)
     reviews = tuple(
         Review(d.reviewer, "confirmed" if d.decision == "confirm" else "rejected",
                d.decided_at.astimezone(UTC).date(), d.reason)
@@ -146,7 +162,8 @@ def identification_report(store: SqlStore, master: MasterKey, engine: MatchingEn
         missing_id=missing_id, candidate=candidate_label,
         relative_genotypes={pid: genotypes[pid] for pid in complete},
         candidate_genotypes=genotypes[missing_id], result=result,
-        frequency_table=engine.frequencies.name,
-        frequency_table_hash=engine.frequencies.content_hash, mutation_model=model,
-        theta=0.0, reviews=reviews, labels=folder.labels, markers=markers,
+        frequency_table=frequencies.name,
+        frequency_table_hash=frequencies.content_hash,
+        mutation_model=_mutation_words(settings), theta=settings.theta, reviews=reviews,
+        labels=folder.labels, markers=markers,
         generated_at=datetime.now(UTC).replace(microsecond=0))

@@ -22,8 +22,8 @@ from reunite.errors import ConflictError, InputError
 from reunite.governance.roles import Action, Actor
 from reunite.services.audit_service import AuditEntry, append_audit, checked
 from reunite.services.cases import resolve_case
+from reunite.storage.records import CandidateRecord, DecisionRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import CandidateRecord, DecisionRecord, workflow_transaction
 
 __all__ = ["DECISIONS", "CandidateView", "candidate_status", "decide", "get_candidate",
            "list_candidates"]
@@ -57,12 +57,12 @@ class CandidateView:
 
 
 def _views(store: SqlStore, candidates: Sequence[CandidateRecord]) -> list[CandidateView]:
-    with workflow_transaction(store) as (repos, flow):
-        decisions = flow.decisions([c.id for c in candidates])
+    with store.transaction() as repos:
+        decisions = repos.candidates.decisions([c.id for c in candidates])
         references = {case_id: repos.cases.get_case(case_id).reference
                       for case_id in {c.case_id for c in candidates if c.case_id}}
         owners = {s.id: s.person_id for s in
-                  flow.profiles_by_id([c.target_profile_id for c in candidates])}
+                  repos.profiles.get_many([c.target_profile_id for c in candidates])}
     return [CandidateView(c, tuple(decisions.get(c.id, ())),
                           references.get(c.case_id) if c.case_id else None,
                           owners.get(c.target_profile_id)) for c in candidates]
@@ -77,8 +77,8 @@ def list_candidates(store: SqlStore, actor: Actor, *, case: str | None = None,
         raise InputError("limit must be 1-1000 and offset non-negative", field="limit",
                          value=limit)
     case_id = resolve_case(store, actor, case).id if case else None
-    with workflow_transaction(store) as (_, flow):
-        found = flow.candidates(case_id=case_id, min_log10_lr=min_log10_lr,
+    with store.transaction() as repos:
+        found = repos.candidates.list_candidates(case_id=case_id, min_log10_lr=min_log10_lr,
                                 limit=limit if status is None else 1000,
                                 offset=offset if status is None else 0)
     views = _views(store, found)
@@ -90,8 +90,8 @@ def list_candidates(store: SqlStore, actor: Actor, *, case: str | None = None,
 def get_candidate(store: SqlStore, actor: Actor, candidate_id: str) -> CandidateView:
     """One candidate with its per-marker LRs and decisions (``read-case``)."""
     checked(store, actor, Action.READ_CASE, f"candidate:{candidate_id}")
-    with workflow_transaction(store) as (_, flow):
-        found = flow.candidate(candidate_id)
+    with store.transaction() as repos:
+        found = repos.candidates.get(candidate_id)
     return _views(store, [found])[0]
 
 
@@ -108,9 +108,9 @@ def decide(store: SqlStore, actor: Actor, candidate_id: str, *, decision: str,
                          value=decision)
     if not reason.strip():
         raise InputError("a decision needs a reason", field="reason")
-    with workflow_transaction(store) as (repos, flow):
-        flow.candidate(candidate_id)
-        earlier = flow.decisions([candidate_id]).get(candidate_id, [])
+    with store.transaction() as repos:
+        repos.candidates.get(candidate_id)
+        earlier = repos.candidates.decisions([candidate_id]).get(candidate_id, [])
         status = candidate_status(earlier)
         if status in ("confirmed", "rejected"):
             raise ConflictError(f"the candidate is {status} already", field="decision",
@@ -119,8 +119,8 @@ def decide(store: SqlStore, actor: Actor, candidate_id: str, *, decision: str,
                                          for d in earlier):
             raise ConflictError("you confirmed this candidate already: a second, different "
                                 "reviewer must confirm it", field="decision", value=decision)
-        flow.add_decision(DecisionRecord(candidate_id, actor.name, decision, reason.strip(),
-                                         datetime.now(UTC)))
+        repos.candidates.add_decision(DecisionRecord(candidate_id, actor.name, decision,
+                                                     reason.strip(), datetime.now(UTC)))
         after = candidate_status([*earlier, DecisionRecord(candidate_id, actor.name, decision,
                                                            reason, datetime.now(UTC))])
         append_audit(repos, AuditEntry(actor.name, Action.REVIEW_MATCH.value,

@@ -12,16 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
+from reunite.errors import InputError
 from reunite.governance.indices import Index
 from reunite.governance.roles import Action, Actor
 from reunite.services.audit_service import AuditEntry, append_audit, checked
 from reunite.storage.repositories import Repositories, SqlStore
 
+if TYPE_CHECKING:
+    from reunite.services.workspace import Workspace
+
 __all__ = [
     "DerivedIndexHook",
     "expire_retention",
     "expunge_by_legal_order",
+    "withdraw",
     "withdraw_consent",
 ]
 
@@ -92,3 +98,12 @@ def expunge_by_legal_order(store: SqlStore, actor: Actor, *, profile_ids: Sequen
         removed = _expunge(repos, actor, profile_ids,
                            f"legal order {reference} of {authority}")
     return _after_commit(store, removed, hooks)
+
+
+def withdraw(workspace: Workspace, actor: Actor, *, basis_id: str, reason: str) -> list[str]:
+    """Withdraw a consent (or revoke an order) in an installation: expunge its profiles and
+    drop them from the search index at once (the API, the web page and ``reunite withdraw``)."""
+    if not reason.strip():
+        raise InputError("a withdrawal needs a reason", field="reason")
+    return withdraw_consent(workspace.store, actor, basis_id=basis_id, reason=reason.strip(),
+                            hooks=[workspace.index.forget])

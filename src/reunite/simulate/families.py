@@ -13,7 +13,7 @@ per-person Python work beyond the pedigree order). Deterministic given the seed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +29,7 @@ from reunite.simulate.population import (
 )
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
 
-__all__ = ["SimulatedFamilies", "pedigree_order", "simulate_families"]
+__all__ = ["MutationModels", "SimulatedFamilies", "pedigree_order", "simulate_families"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,8 +81,13 @@ def pedigree_order(pedigree: Pedigree) -> list[int]:
     return order
 
 
+MutationModels = Callable[[str, Sequence[str], npt.NDArray[np.float64]], MutationModel | None]
+"""``models(marker, alleles, frequencies)`` -> the marker's female and male matrices, or None
+(e.g. :meth:`reunite.search.settings.SearchSettings.mutation_model`)."""
+
+
 def _matrices(
-    mutation: MutationSpec | Mapping[str, MutationModel] | None,
+    mutation: MutationSpec | Mapping[str, MutationModel] | MutationModels | None,
     markers: Sequence[str],
     texts: Sequence[Sequence[str]],
     probs: Sequence[npt.NDArray[np.float64]],
@@ -96,7 +101,8 @@ def _matrices(
             mat = mutation_matrix(mutation, alleles, p, marker=name)
             female = male = mat
         else:
-            model = mutation.get(name)
+            model = (mutation.get(name) if isinstance(mutation, Mapping)
+                     else mutation(name, alleles, p))
             if model is None:
                 out.append(None)
                 continue
@@ -124,14 +130,16 @@ def simulate_families(
     *,
     n_families: int = 1,
     markers: Sequence[str] | None = None,
-    mutation: MutationSpec | Mapping[str, MutationModel] | None = None,
+    mutation: MutationSpec | Mapping[str, MutationModel] | MutationModels | None = None,
     seed: int | np.random.Generator | None = 0,
     id_prefix: str = "F",
 ) -> SimulatedFamilies:
     """Simulate ``n_families`` independent copies of ``pedigree`` (see module docstring).
 
     ``mutation`` is one :class:`MutationSpec` for every marker (matrices built over the
-    table's alleles), a mapping marker -> :class:`MutationModel`, or None (no mutation).
+    table's alleles), a mapping marker -> :class:`MutationModel`, a function building each
+    marker's :class:`MutationModel` over the table's alleles (:data:`MutationModels`: a
+    search's settings give female and male models this way), or None (no mutation).
     """
     if isinstance(n_families, bool) or not isinstance(n_families, int) or n_families < 0:
         raise InputError("n_families must be a non-negative integer", field="n_families",

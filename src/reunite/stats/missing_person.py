@@ -50,6 +50,7 @@ from reunite.errors import CaseError
 from reunite.genetics.hypotheses import Hypothesis
 from reunite.genetics.observation import DropoutModel
 from reunite.genetics.pedigree import Pedigree, Person
+from reunite.provenance import make_provenance
 from reunite.stats import _observation
 from reunite.stats.dropout import extended_frequencies
 from reunite.stats.genotypes import genotype_index, genotype_pairs, hardy_weinberg, n_genotypes
@@ -57,8 +58,10 @@ from reunite.stats.likelihood import (
     Genotype,
     GenotypeData,
     KinshipMarker,
+    batch_log_likelihoods,
     batch_marginals,
     encode_data,
+    encoded_log_likelihood,
     encoded_log_marginal,
 )
 from reunite.stats.lr import LRResult, kinship_lr
@@ -66,9 +69,11 @@ from reunite.stats.lr import LRResult, kinship_lr
 __all__ = [
     "GenotypeTable",
     "ObservationTable",
+    "encode_family",
     "missing_person_genotype_table",
     "missing_person_hypotheses",
     "missing_person_lr",
+    "missing_person_lr_codes",
     "missing_person_observation_table",
     "n_observed_sets",
     "observation_table_lr",
@@ -483,3 +488,66 @@ def table_lr(table: GenotypeTable, poi_genotypes: Mapping[str, tuple[str, str] |
             return 0.0
         log_total += math.log(value)
     return math.exp(log_total)
+
+
+def encode_family(family: Pedigree, genotypes: Mapping[str, Mapping[str, Genotype | None]],
+                  markers: Sequence[KinshipMarker]) -> list[NDArray[np.intp]]:
+    """Per marker, the allele indices of every person of ``family``: int ``(len(family),
+    2)``, ``-1`` unknown (the encoding :func:`missing_person_lr_codes` takes)."""
+    return [_family_codes(family, genotypes, marker) for marker in markers]
+
+
+def missing_person_lr_codes(
+    family: Pedigree,
+    missing_id: str,
+    family_codes: Sequence[NDArray[np.intp]],
+    poi_codes: NDArray[np.intp],
+    markers: Sequence[KinshipMarker],
+    *,
+    theta: float = 0.0,
+) -> LRResult:
+    """:func:`missing_person_lr` on allele indices instead of allele names.
+
+    The same hypotheses and numbers — H1: the POI in the missing person's place; H2: the
+    POI an unrelated founder beside the unchanged family — for a caller that already holds
+    integer codes (the search's exact re-score of its best candidates: the family is
+    encoded once, :func:`encode_family`, and each candidate's codes go straight in).
+    ``family_codes[k]`` is the family's ``(len(family), 2)`` array for ``markers[k]`` with
+    the missing person untyped; ``poi_codes`` is int ``(len(markers), 2)``, ``-1`` unknown.
+    """
+    if missing_id not in family:
+        raise CaseError(f"missing person {missing_id!r} is not in the family pedigree",
+                        field="missing_id", value=missing_id)
+    poi = np.asarray(poi_codes, dtype=np.intp)
+    if poi.shape != (len(markers), 2) or len(family_codes) != len(markers):
+        raise CaseError("one code pair per marker for the POI and one family array per marker",
+                        field="poi_codes", value=poi.shape)
+    mp = family.index[missing_id]
+    # H1 is the family with the POI's codes in the missing person's row; H2 appends the
+    # POI as a founder (the last row), as missing_person_hypotheses builds them.
+    h1, h2 = missing_person_hypotheses(family, missing_id, _fresh_id(family, "__POI__"))
+    arrays = [(np.asarray(p.fidx, dtype=np.intp), np.asarray(p.midx, dtype=np.intp))
+              for p in (h1.pedigree, h2.pedigree)]
+    typed_h1, typed_h2 = [], []
+    for k, codes in enumerate(family_codes):
+        if (codes[mp] >= 0).any():
+            raise CaseError("the missing person must be untyped in the family data",
+                            sample=missing_id, field="family_codes", marker=markers[k].name)
+        in_place = np.array(codes, dtype=np.intp, copy=True)
+        in_place[mp] = poi[k]
+        typed_h1.append(in_place)
+        typed_h2.append(np.vstack([codes, poi[k:k + 1]]).astype(np.intp))
+    logs: dict[str, dict[str, float]] = {}
+    for name, (fidx, midx), codes_list in ((h1.name, arrays[0], typed_h1),
+                                           (h2.name, arrays[1], typed_h2)):
+        if theta == 0.0:
+            values = batch_log_likelihoods(fidx, midx, codes_list, markers)
+        else:
+            values = [encoded_log_likelihood(fidx, midx, c, m.frequencies, m.mutation,
+                                             theta=theta, silent=m.silent_frequency)
+                      for c, m in zip(codes_list, markers, strict=True)]
+        logs[name] = {m.name: float(v) for m, v in zip(markers, values, strict=True)}
+    return LRResult(case_id=None, hypotheses=(h1.name, h2.name),
+                    markers=tuple(m.name for m in markers), log_likelihoods=logs,
+                    inconsistencies=(),
+                    provenance=make_provenance("missing_person_lr_codes", {"theta": theta}))

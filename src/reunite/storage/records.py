@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from reunite.storage.crypto import Sealed
 
 __all__ = [
     "AuditRecord",
     "BasisRecord",
+    "CandidateRecord",
     "CaseRecord",
+    "DecisionRecord",
     "PersonRecord",
+    "ProfileRef",
     "SampleRecord",
     "StoredProfile",
     "UserRecord",
@@ -122,3 +126,38 @@ class AuditRecord:
     outcome: str
     prev_hash: str
     hash: str
+
+
+@dataclass(frozen=True)
+class ProfileRef:
+    """A profile's clear metadata: enough to decide whether to load and decrypt it."""
+
+    id: str
+    person_id: str
+    basis_id: str
+    index: str
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    """A stored match candidate; ``details`` is the JSON provenance (per-marker LRs...)."""
+
+    id: str
+    query_profile_id: str
+    target_profile_id: str
+    case_id: str | None
+    purpose: str
+    log10_lr: float
+    details: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One reviewer's decision on a candidate."""
+
+    candidate_id: str
+    reviewer: str
+    decision: str
+    reason: str
+    decided_at: datetime

@@ -1,12 +1,16 @@
 """Repositories over one SQLAlchemy session, and the :class:`SqlStore` that opens them.
 
-Services receive a store and work inside ``store.transaction()``: everything written in one
-``with`` block commits together or not at all. Repositories never log or print genotypes;
-profiles travel as :class:`~reunite.storage.records.StoredProfile` with the genotypes sealed.
+Services receive a store and work inside ``store.transaction()``, the one transaction style:
+everything written in one ``with`` block commits together or not at all (a candidate, its
+review decision and their audit events, say). Repositories never log or print genotypes;
+profiles travel as :class:`~reunite.storage.records.StoredProfile` with the genotypes sealed,
+or as :class:`~reunite.storage.records.ProfileRef` (ids only, so the search index can tell
+what changed before it decrypts anything).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -24,8 +28,11 @@ from reunite.storage.db import is_sqlite, session_factory
 from reunite.storage.records import (
     AuditRecord,
     BasisRecord,
+    CandidateRecord,
     CaseRecord,
+    DecisionRecord,
     PersonRecord,
+    ProfileRef,
     SampleRecord,
     StoredProfile,
     UserRecord,
@@ -38,8 +45,10 @@ from reunite.storage.tables import (
     CaseRow,
     CustodyEventRow,
     DataKeyRow,
+    MatchCandidateRow,
     PersonRow,
     ProfileRow,
+    ReviewDecisionRow,
     SampleRow,
     UserRoleRow,
     UserRow,
@@ -48,6 +57,7 @@ from reunite.storage.tables import (
 __all__ = [
     "AuditLog",
     "BasisRepository",
+    "CandidateRepository",
     "CaseRepository",
     "ProfileRepository",
     "Repositories",
@@ -161,8 +171,20 @@ class CaseRepository:
         row = self._s.get(CaseRow, case_id)
         if row is None:
             raise NotFoundError("no such case", case=case_id)
-        return CaseRecord(row.id, row.reference, row.opened_on, row.status, row.missing_since,
-                          row.closed_on, row.retention_until, row.description)
+        return _case(row)
+
+    def case_by_reference(self, reference: str) -> CaseRecord:
+        """The case with ``reference``; :class:`NotFoundError` if there is none."""
+        row = self._s.scalar(select(CaseRow).where(CaseRow.reference == reference))
+        if row is None:
+            raise NotFoundError("no such case", case=reference)
+        return _case(row)
+
+    def list_cases(self, *, limit: int = 100, offset: int = 0) -> list[CaseRecord]:
+        """Cases by reference, a page at a time."""
+        rows = self._s.scalars(select(CaseRow).order_by(CaseRow.reference)
+                               .limit(limit).offset(offset))
+        return [_case(r) for r in rows]
 
     def close_case(self, case_id: str, *, on: date, retention_until: date) -> None:
         """Mark a case closed; its profiles may be kept until ``retention_until``."""
@@ -222,6 +244,24 @@ class CaseRepository:
                                .order_by(PersonRow.label))
         return [_person(r) for r in rows]
 
+    def person_by_label(self, case_id: str, label: str) -> PersonRecord:
+        """The person labelled ``label`` in a case."""
+        row = self._s.scalar(select(PersonRow).where(PersonRow.case_id == case_id,
+                                                     PersonRow.label == label))
+        if row is None:
+            raise NotFoundError("no such person in the case", case=case_id, value=label)
+        return _person(row)
+
+    def people_outside_cases(self, labels: Sequence[str]) -> dict[str, list[PersonRecord]]:
+        """People recorded outside any case (unidentified, staff) by label."""
+        found: dict[str, list[PersonRecord]] = {}
+        for chunk in _chunks(list(dict.fromkeys(labels))):
+            rows = self._s.scalars(select(PersonRow).where(
+                PersonRow.case_id.is_(None), PersonRow.label.in_(chunk)))
+            for row in rows:
+                found.setdefault(row.label, []).append(_person(row))
+        return found
+
     def add_sample(self, sample: SampleRecord) -> None:
         """Store a sample."""
         self._s.add(SampleRow(
@@ -243,6 +283,11 @@ class CaseRepository:
         rows = self._s.scalars(select(CustodyEventRow).where(
             CustodyEventRow.sample_id == sample_id).order_by(CustodyEventRow.id))
         return [(r.at, r.action, r.from_party, r.to_party) for r in rows]
+
+
+def _case(row: CaseRow) -> CaseRecord:
+    return CaseRecord(row.id, row.reference, row.opened_on, row.status, row.missing_since,
+                      row.closed_on, row.retention_until, row.description)
 
 
 def _person(row: PersonRow) -> PersonRecord:
@@ -276,6 +321,16 @@ class BasisRepository:
         """Bases by id (missing ids are simply absent)."""
         rows = _bulk_select(self._s, _table(BasisRow), _BASIS_COLUMNS, basis_ids)
         return {row[0]: _basis_from_tuple(row) for row in rows}
+
+    def for_persons(self, person_ids: Sequence[str]) -> dict[str, list[BasisRecord]]:
+        """Every basis recorded for each person (oldest id order)."""
+        found: dict[str, list[BasisRecord]] = {}
+        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+            rows = self._s.scalars(select(BasisRow).where(BasisRow.person_id.in_(chunk))
+                                   .order_by(BasisRow.id))
+            for row in rows:
+                found.setdefault(row.person_id, []).append(_basis(row))
+        return found
 
     def end(self, basis_id: str, *, on: date) -> None:
         """Record a consent's withdrawal or a legal order's revocation on ``on``."""
@@ -371,6 +426,35 @@ class ProfileRepository:
             raise NotFoundError("no such profile (never stored, or expunged)",
                                 profile=profile_id)
         return _stored(found[0], found[1])
+
+    def get_many(self, profile_ids: Sequence[str]) -> list[StoredProfile]:
+        """Sealed profiles by id (expunged ids are simply absent)."""
+        out: list[StoredProfile] = []
+        for chunk in _chunks(list(dict.fromkeys(profile_ids))):
+            rows = self._s.execute(self._select().where(ProfileRow.id.in_(chunk)))
+            out.extend(_stored(p, k) for p, k in rows)
+        return out
+
+    def refs(self, *, index: str | None = None,
+             person_ids: Sequence[str] | None = None) -> list[ProfileRef]:
+        """(id, person, basis, index) of the profiles in ``index`` or of ``person_ids``."""
+        query = select(ProfileRow.id, ProfileRow.person_id, ProfileRow.basis_id,
+                       ProfileRow.index)
+        if index is not None:
+            query = query.where(ProfileRow.index == index)
+        if person_ids is None:
+            return [ProfileRef(*r) for r in self._s.execute(query.order_by(ProfileRow.id))]
+        out: list[ProfileRef] = []
+        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+            out.extend(ProfileRef(*r) for r in self._s.execute(
+                query.where(ProfileRow.person_id.in_(chunk))))
+        return out
+
+    def index_fingerprint(self, index: str) -> tuple[int, str]:
+        """(count, greatest id) of an index: changes whenever a profile comes or goes."""
+        count, last = self._s.execute(select(func.count(), func.max(ProfileRow.id))
+                                      .where(ProfileRow.index == index)).one()
+        return int(count or 0), str(last or "")
 
     def in_index(self, index: str) -> Iterator[StoredProfile]:
         """Every profile in ``index``, for building the search engine's matrix."""
@@ -512,6 +596,94 @@ class UserRepository:
         roles = self._s.scalars(select(UserRoleRow.role).where(UserRoleRow.user_id == row.id))
         return UserRecord(row.username, row.password_hash, frozenset(roles), row.active)
 
+    def count(self) -> int:
+        """How many user accounts exist (0 on a fresh installation)."""
+        return int(self._s.scalar(select(func.count()).select_from(UserRow)) or 0)
+
+    def set_active(self, username: str, active: bool) -> None:
+        """Enable or disable an account (API tokens are revoked this way)."""
+        done = self._s.execute(update(UserRow).where(UserRow.username == username)
+                               .values(active=active))
+        if getattr(done, "rowcount", 1) == 0:
+            raise NotFoundError("no such user", user=username)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _candidate(row: MatchCandidateRow) -> CandidateRecord:
+    try:
+        details = json.loads(row.provenance or "{}")
+    except ValueError:  # a hand-edited row: show it, do not fail the listing
+        details = {}
+    return CandidateRecord(row.id, row.query_profile_id, row.target_profile_id, row.case_id,
+                           row.purpose, float(row.log10_lr), details, _utc(row.created_at))
+
+
+class CandidateRepository:
+    """Match candidates and the review decisions on them."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add_many(self, candidates: Sequence[CandidateRecord]) -> None:
+        """Store candidates (one multi-row insert)."""
+        if candidates:
+            self._s.execute(insert(MatchCandidateRow), [
+                {"id": c.id, "query_profile_id": c.query_profile_id,
+                 "target_profile_id": c.target_profile_id, "case_id": c.case_id,
+                 "purpose": c.purpose, "log10_lr": c.log10_lr,
+                 "provenance": json.dumps(c.details, sort_keys=True, allow_nan=False),
+                 "created_at": c.created_at} for c in candidates])
+
+    def existing_pairs(self, case_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """(case id, target profile id) of the candidates already stored for these cases."""
+        out: set[tuple[str, str]] = set()
+        for chunk in _chunks(list(dict.fromkeys(case_ids))):
+            rows = self._s.execute(select(MatchCandidateRow.case_id,
+                                          MatchCandidateRow.target_profile_id)
+                                   .where(MatchCandidateRow.case_id.in_(chunk)))
+            out.update((str(c), str(t)) for c, t in rows)
+        return out
+
+    def get(self, candidate_id: str) -> CandidateRecord:
+        """One candidate; :class:`NotFoundError` if absent (or expunged with its profile)."""
+        row = self._s.get(MatchCandidateRow, candidate_id)
+        if row is None:
+            raise NotFoundError("no such candidate", candidate=candidate_id)
+        return _candidate(row)
+
+    def list_candidates(self, *, case_id: str | None = None,
+                        min_log10_lr: float | None = None,
+                        limit: int = 100, offset: int = 0) -> list[CandidateRecord]:
+        """Candidates, strongest first."""
+        query = select(MatchCandidateRow)
+        if case_id is not None:
+            query = query.where(MatchCandidateRow.case_id == case_id)
+        if min_log10_lr is not None:
+            query = query.where(MatchCandidateRow.log10_lr >= min_log10_lr)
+        query = query.order_by(MatchCandidateRow.log10_lr.desc(), MatchCandidateRow.id)
+        return [_candidate(r) for r in self._s.scalars(query.limit(limit).offset(offset))]
+
+    def add_decision(self, decision: DecisionRecord) -> None:
+        """Append a review decision."""
+        self._s.add(ReviewDecisionRow(candidate_id=decision.candidate_id,
+                                      reviewer=decision.reviewer, decision=decision.decision,
+                                      reason=decision.reason, decided_at=decision.decided_at))
+        self._s.flush()
+
+    def decisions(self, candidate_ids: Sequence[str]) -> dict[str, list[DecisionRecord]]:
+        """Decisions per candidate, oldest first."""
+        out: dict[str, list[DecisionRecord]] = {}
+        for chunk in _chunks(list(dict.fromkeys(candidate_ids))):
+            rows = self._s.scalars(select(ReviewDecisionRow).where(
+                ReviewDecisionRow.candidate_id.in_(chunk)).order_by(ReviewDecisionRow.id))
+            for r in rows:
+                out.setdefault(r.candidate_id, []).append(DecisionRecord(
+                    r.candidate_id, r.reviewer, r.decision, r.reason, _utc(r.decided_at)))
+        return out
+
 
 @dataclass(frozen=True)
 class Repositories:
@@ -522,6 +694,14 @@ class Repositories:
     profiles: ProfileRepository
     audit: AuditLog
     users: UserRepository
+    candidates: CandidateRepository
+
+    @classmethod
+    def of(cls, session: Session) -> Repositories:
+        """Every repository, bound to ``session``."""
+        return cls(CaseRepository(session), BasisRepository(session),
+                   ProfileRepository(session), AuditLog(session), UserRepository(session),
+                   CandidateRepository(session))
 
 
 class SqlStore:
@@ -535,9 +715,7 @@ class SqlStore:
     def transaction(self) -> Iterator[Repositories]:
         """One all-or-nothing unit of work: commits on success, rolls back on any error."""
         with self._sessions.begin() as session:
-            yield Repositories(CaseRepository(session), BasisRepository(session),
-                               ProfileRepository(session), AuditLog(session),
-                               UserRepository(session))
+            yield Repositories.of(session)
 
     def purge_residue(self) -> None:
         """Make deleted rows unrecoverable from the database files.

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from reunite.services.workflow import Workspace
+from reunite.services.workspace import Workspace
 from reunite.web.guard import LoginRequired
 from reunite.web.session import Sessions
 from reunite.web.state import WebState
@@ -29,7 +29,7 @@ def mount_web(app: FastAPI, *, workspace: Workspace | Callable[[], Workspace],
               prefix: str = DEFAULT_PREFIX, secure_cookies: bool = False) -> WebState:
     """Mount the web pages under ``prefix`` and their static files under ``prefix/static``.
 
-    ``workspace`` is the installation's :class:`~reunite.services.workflow.Workspace` (or a
+    ``workspace`` is the installation's :class:`~reunite.services.workspace.Workspace` (or a
     function returning it, for apps that open it lazily). Sessions are signed with a key
     derived from the workspace's master key. ``secure_cookies`` should be True behind
     HTTPS. ``/`` redirects to the dashboard unless the app already answers it.

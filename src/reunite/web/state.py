@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reunite.services.auth import LoginThrottle
-from reunite.services.workflow import Workspace
+from reunite.services.workspace import Workspace
 from reunite.web.session import Sessions
 
 __all__ = ["PendingUpload", "WebState"]

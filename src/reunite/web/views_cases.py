@@ -11,11 +11,11 @@ from reunite.errors import CaseError, InputError, ReuniteError
 from reunite.governance.indices import PersonRole
 from reunite.governance.roles import Action, Actor, is_permitted
 from reunite.report.pedigree_svg import pedigree_svg
+from reunite.services.bases import record_consent
 from reunite.services.cases import add_case_person, open_case
-from reunite.services.matching import SearchRequest
 from reunite.services.reporting import CaseFile, case_file
 from reunite.services.review import list_candidates
-from reunite.services.workflow import record_consent
+from reunite.services.searches import SearchRequest, start_search
 from reunite.web.forms import parse_consent_form
 from reunite.web.guard import actor_or_login, csrf_checked, error_page, redirect, state_of
 from reunite.web.i18n import Translator
@@ -189,9 +189,7 @@ def start_screen(request: Request, case: str, csrf: Annotated[str, Form()] = "")
     workspace = state.workspace
     try:
         csrf_checked(request, csrf)
-        search = SearchRequest("screen", case=case)
-        job = workspace.jobs.submit(actor, "screen", lambda progress: workspace.engine.run(
-            actor, search, progress).to_dict())
+        job = start_search(workspace, actor, SearchRequest("screen", case=case))
     except ReuniteError as exc:
         return error_page(request, actor, exc)
     state.remember_job(actor.name, job.id, case)

@@ -1,6 +1,7 @@
 """Lab import: upload a genotype file, see the dry-run QC report, then commit it.
 
-The dry run reads the file exactly as the import will (:func:`read_lab_file`), lists every
+The dry run reads the file exactly as the import will (:func:`reunite.io.read_profiles`:
+CODIS CMF, GeneMapper/GeneMarker, Familias ``.fam``, ped or profile JSON), lists every
 problem per sample and marker with its severity, and says which enrolled person each
 sample names; nothing is stored until the analyst commits, and the commit is the
 all-or-nothing :func:`import_lab_file` with its consent checks.
@@ -17,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from reunite.errors import InputError, ReuniteError
 from reunite.governance.roles import Action, Actor
+from reunite.io.formats import read_profiles
 from reunite.io.result import ReadResult
 from reunite.services.audit_service import checked
-from reunite.services.workflow import import_lab_file, read_lab_file, resolve_people
+from reunite.services.importing import import_lab_file, resolve_people
 from reunite.web.guard import actor_or_login, csrf_checked, error_page, state_of
 from reunite.web.rendering import render
 from reunite.web.state import MAX_UPLOAD_BYTES, PendingUpload
@@ -42,7 +44,7 @@ def _dry_run(request: Request, actor: Actor, upload: PendingUpload, token: str, 
     result: ReadResult | None = None
     try:
         checked(workspace.store, actor, Action.IMPORT_PROFILES, f"file:{upload.name}")
-        result = read_lab_file(upload.data, name=upload.name)
+        result = read_profiles(upload.data, name=upload.name)
         people = resolve_people(workspace.store, [p.id for p in result.profiles])
     except ReuniteError as exc:
         return render(request, "import.html", status_code=422, actor=actor, check=None,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from reunite.errors import ReuniteError
 from reunite.governance.roles import Actor
 from reunite.services.oversight import oversight
-from reunite.services.workflow import withdraw
+from reunite.services.withdrawal import withdraw
 from reunite.web.guard import actor_or_login, csrf_checked, error_page, state_of
 from reunite.web.rendering import render
 

@@ -26,7 +26,7 @@ router = APIRouter()
 
 def _report(request: Request, actor: Actor, candidate_id: str) -> IdentificationReport:
     workspace = state_of(request).workspace
-    return identification_report(workspace.store, workspace.master, workspace.engine, actor,
+    return identification_report(workspace.store, workspace.master, workspace.index, actor,
                                  candidate_id)
 
 

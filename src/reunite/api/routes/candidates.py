@@ -26,7 +26,8 @@ def candidate_out(view: review.CandidateView, *, full: bool = True) -> Candidate
         kind=c.details.get("kind"), status=view.status,
         decisions=[DecisionOut(reviewer=d.reviewer, decision=d.decision, reason=d.reason,
                                decided_at=d.decided_at) for d in view.decisions],
-        created_at=c.created_at, provenance=c.details.get("provenance") if full else None)
+        created_at=c.created_at, settings=c.details.get("settings"),
+        provenance=c.details.get("provenance") if full else None)
 
 
 @router.get("/candidates")

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from reunite.api.deps import ActorDep, SessionDep, WorkspaceDep
 from reunite.api.schemas import AuditVerifyOut, ExpungeIn, WithdrawalIn, WithdrawalOut
-from reunite.services import audit_service, withdrawal, workflow
+from reunite.services import audit_service, withdrawal
 
 router = APIRouter(tags=["governance"])
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["governance"])
 def withdraw(basis_id: str, body: WithdrawalIn, actor: ActorDep,
              workspace: WorkspaceDep) -> WithdrawalOut:
     """Withdraw a consent (or revoke an order): its profiles are crypto-shredded."""
-    removed = workflow.withdraw(workspace, actor, basis_id=basis_id, reason=body.reason)
+    removed = withdrawal.withdraw(workspace, actor, basis_id=basis_id, reason=body.reason)
     return WithdrawalOut(basis_id=basis_id, expunged_profiles=removed)
 
 
@@ -23,7 +23,7 @@ def withdraw(basis_id: str, body: WithdrawalIn, actor: ActorDep,
 def expire(actor: ActorDep, workspace: WorkspaceDep) -> WithdrawalOut:
     """Expunge profiles past their basis's retention or their closed case's."""
     removed = withdrawal.expire_retention(workspace.store, actor,
-                                          hooks=[workspace.engine.forget])
+                                          hooks=[workspace.index.forget])
     return WithdrawalOut(basis_id="", expunged_profiles=removed)
 
 
@@ -32,7 +32,7 @@ def expunge(body: ExpungeIn, actor: ActorDep, workspace: WorkspaceDep) -> Withdr
     """Expunge named profiles because a legal order requires it (crypto-shredding)."""
     removed = withdrawal.expunge_by_legal_order(
         workspace.store, actor, profile_ids=body.profile_ids, authority=body.authority,
-        reference=body.reference, hooks=[workspace.engine.forget])
+        reference=body.reference, hooks=[workspace.index.forget])
     return WithdrawalOut(basis_id="", expunged_profiles=removed)
 
 

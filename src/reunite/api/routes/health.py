@@ -16,4 +16,4 @@ def health(workspace: WorkspaceDep) -> HealthOut:
     """The service is up; which database it uses and how many profiles are indexed."""
     return HealthOut(status="ok", version=__version__,
                      database=workspace.store.engine.dialect.name,
-                     profiles_indexed=workspace.engine.indexed_counts())
+                     profiles_indexed=workspace.index.indexed_counts())

@@ -1,4 +1,5 @@
-"""``POST /imports``: a lab file (GeneMapper/GeneMarker table, CODIS CMF, profile JSON)."""
+"""``POST /imports``: a lab file in any format ``reunite import`` reads (CODIS CMF,
+GeneMapper/GeneMarker table, Familias ``.fam``, ped, profile JSON)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Form, UploadFile, status
 
 from reunite.api.deps import ActorDep, WorkspaceDep
 from reunite.api.schemas import ImportOut
-from reunite.services import workflow
+from reunite.services import importing
 
 router = APIRouter(tags=["profiles"])
 
@@ -17,8 +18,8 @@ router = APIRouter(tags=["profiles"])
 def import_file(file: UploadFile, actor: ActorDep, workspace: WorkspaceDep,
                 kit: Annotated[str, Form(min_length=1, max_length=64)],
                 lab: Annotated[str, Form(min_length=1, max_length=128)],
-                format: Annotated[Literal["auto", "genemapper", "cmf", "json"],
-                                  Form()] = "auto",
+                format: Annotated[Literal["auto", "cmf", "genemapper", "genemarker",
+                                          "familias", "ped", "json"], Form()] = "auto",
                 unidentified_index: Annotated[
                     Literal["unidentified-remains", "unidentified-living"],
                     Form()] = "unidentified-remains") -> ImportOut:
@@ -28,8 +29,8 @@ def import_file(file: UploadFile, actor: ActorDep, workspace: WorkspaceDep,
     profile is held on the person's valid basis; otherwise nothing is imported.
     """
     data = file.file.read()
-    outcome = workflow.import_lab_file(
+    outcome = importing.import_lab_file(
         workspace.store, workspace.master, actor, data, name=file.filename or "upload",
-        kit=kit, lab=lab, fmt=format, frequency_table_hash=workspace.frequencies.content_hash,
+        kit=kit, lab=lab, format=format, frequency_table_hash=workspace.frequencies.content_hash,
         unidentified_index=unidentified_index)
     return ImportOut(**outcome.to_dict())

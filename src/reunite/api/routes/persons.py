@@ -15,7 +15,7 @@ from reunite.api.schemas import (
     ProfileIn,
     UnidentifiedPersonIn,
 )
-from reunite.services import cases, workflow
+from reunite.services import bases, cases, enrolment
 
 router = APIRouter(tags=["persons"])
 
@@ -31,7 +31,7 @@ def add_person(body: UnidentifiedPersonIn, actor: ActorDep, store: SessionDep) -
 def record_consent(person_id: str, body: ConsentIn, actor: ActorDep,
                    store: SessionDep) -> IdOut:
     """Record a signed consent; the index defaults to the one the person's role fixes."""
-    return IdOut(id=workflow.record_consent(
+    return IdOut(id=bases.record_consent(
         store, actor, person_id=person_id, signed_by=body.signed_by,
         signed_on=body.signed_on, retention_until=body.retention_until,
         review_on=body.review_on, indices=body.indices, purposes=body.purposes,
@@ -46,14 +46,14 @@ def list_bases(person_id: str, actor: ActorDep, store: SessionDep) -> list[Basis
                      retention_until=b.retention_until, withdrawn_on=b.withdrawn_on,
                      authority=b.authority, order_reference=b.order_reference,
                      issued_on=b.issued_on, expires_on=b.expires_on, revoked_on=b.revoked_on)
-            for b in workflow.person_bases(store, actor, person_id)]
+            for b in bases.person_bases(store, actor, person_id)]
 
 
 @router.post("/persons/{person_id}/legal-orders", status_code=status.HTTP_201_CREATED)
 def record_legal_order(person_id: str, body: LegalOrderIn, actor: ActorDep,
                        store: SessionDep) -> IdOut:
     """Record a legal order (authority, reference, dates)."""
-    return IdOut(id=workflow.record_legal_order(
+    return IdOut(id=bases.record_legal_order(
         store, actor, person_id=person_id, authority=body.authority,
         reference=body.reference, issued_on=body.issued_on, expires_on=body.expires_on,
         indices=body.indices, purposes=body.purposes))
@@ -63,7 +63,7 @@ def record_legal_order(person_id: str, body: LegalOrderIn, actor: ActorDep,
 def enrol_profile(person_id: str, body: ProfileIn, actor: ActorDep,
                   workspace: WorkspaceDep) -> IdOut:
     """Enrol one profile (profile JSON) on the person's basis; genotypes are encrypted."""
-    return IdOut(id=workflow.enrol_json(
+    return IdOut(id=enrolment.enrol_json(
         workspace.store, workspace.master, actor, person_id=person_id, data=body.profile,
         kit=body.kit, lab=body.lab, basis_id=body.basis_id,
         frequency_table_hash=workspace.frequencies.content_hash))

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
 from reunite.api.deps import ActorDep, WorkspaceDep
 from reunite.api.schemas import JobOut, SearchIn
 from reunite.governance.indices import Index
-from reunite.governance.roles import Action
-from reunite.services.audit_service import checked
-from reunite.services.jobs import Job, Progress
-from reunite.services.matching import UNIDENTIFIED, SearchRequest
+from reunite.services import searches
+from reunite.services.jobs import Job
+from reunite.services.search_index import UNIDENTIFIED
+from reunite.services.searches import SearchRequest
 
 router = APIRouter(tags=["searches"])
 
@@ -28,18 +26,18 @@ def job_out(job: Job) -> JobOut:
 def start_search(body: SearchIn, actor: ActorDep, workspace: WorkspaceDep) -> JobOut:
     """Start a direct, pedigree-screen or blind search; returns the job at once.
 
-    The search passes the governance gate (permission, search matrix, audit) when it runs;
-    a refusal shows as a failed job with the reason.
+    θ, the mutation model and rates, the LR threshold and k default to the installation's
+    search settings; the job's result records the settings used. The search passes the
+    governance gate (permission, search matrix, audit) when it runs; a refusal shows as a
+    failed job with the reason.
     """
-    checked(workspace.store, actor, Action.SEARCH, f"search:{body.kind}")
     targets = tuple(Index(t) for t in body.target_indices) if body.target_indices else \
         UNIDENTIFIED
-    request = SearchRequest(body.kind, body.case, targets, body.threshold, body.k)
-
-    def work(progress: Progress) -> dict[str, Any]:
-        return workspace.engine.run(actor, request, progress).to_dict()
-
-    return job_out(workspace.jobs.submit(actor, f"search:{body.kind}", work))
+    return job_out(searches.start_search(
+        workspace, actor, SearchRequest(body.kind, body.case, targets), theta=body.theta,
+        mutation_model=body.mutation_model, mutation_rate=body.mutation_rate,
+        mutation_rate_male=body.mutation_rate_male, lr_threshold=body.threshold,
+        k=body.k))
 
 
 @router.get("/jobs/{job_id}")

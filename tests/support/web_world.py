@@ -6,10 +6,10 @@ import re
 import warnings
 
 from fastapi import FastAPI
-from web_setup import PASSWORD
 
-from reunite.services.workflow import Workspace
+from reunite.services.workspace import Workspace
 from reunite.web import mount_web
+from support.web_setup import PASSWORD
 
 with warnings.catch_warnings():
     # starlette's TestClient warns about its httpx transport on import; not our concern.

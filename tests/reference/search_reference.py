@@ -1,12 +1,13 @@
 """Slow, obviously correct reference implementations the search kernels must equal.
 
 Plain Python over allele *texts* (sets of alleles), one profile at a time: no codes, no
-tables, no vectorisation. Imported by the search tests as ``search_reference``.
+tables, no vectorisation: the direct match's stringency and its NRC II 4.10 LR. (The
+screen's reference is the exact likelihood engine itself: screen scores equal
+``missing_person_lr`` for every candidate, ``tests/search/test_search_screen.py``.)
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 Texts = Mapping[str, Sequence[str]]
@@ -49,26 +50,9 @@ def direct_reference(
     return out
 
 
-def screen_reference(log_lr: Mapping[str, Mapping[frozenset[str] | tuple[str, str], float]],
-                     genotypes: Texts) -> float:
-    """Sum over typed markers of the per-genotype log-LR (keys: sorted allele pairs)."""
-    total = 0.0
-    for marker, table in log_lr.items():
-        g = genotypes.get(marker)
-        if not g:
-            continue
-        a, b = sorted(g) if len(g) == 2 else (g[0], g[0])
-        total += table[(a, b)]
-    return total
-
-
 def rmp_reference(p: float, q: float | None, theta: float) -> float:
     """NRC II 4.10 written out once more, term by term."""
     d = (1 + theta) * (1 + 2 * theta)
     if q is None:
         return (2 * theta + (1 - theta) * p) * (3 * theta + (1 - theta) * p) / d
     return 2 * (theta + (1 - theta) * p) * (theta + (1 - theta) * q) / d
-
-
-def log10(x: float) -> float:
-    return math.log10(x)

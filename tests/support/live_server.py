@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.shared_paths import REUNITE
 
 
 def free_port() -> int:

@@ -6,17 +6,21 @@ What it does, in order (each phase timed):
    (real NIST 1036 when the shared data are present, otherwise a labelled synthetic one);
 2. ``cases`` missing-person cases with varied family references, cycling through four
    pedigrees: both parents typed; one sibling typed; a grandfather and an uncle typed; a
-   spouse and two children typed. Families are simulated by gene dropping with the same
-   mutation model the search uses (:data:`reunite.services.matching.DEFAULT_MUTATION`);
+   spouse and two children typed. Families are simulated by gene dropping with the
+   female and male mutation models the search scores with (the installation's search
+   settings: ``REUNITE_MUTATION_*`` or the config file);
 3. ``unidentified`` unidentified remains, of whom about half are missing persons of the
    cases (the simulation keeps the truth) and the rest unrelated; a third of each group
    degraded to 10 typed loci; plus ``background`` unrelated remains;
 4. lab files: a GeneMapper long table of the family references (sample names
    ``<case>/<label>``), a CODIS CMF file of the unidentified, GeneMapper wide tables of the
-   background (10,000 per plate), then imported with :func:`reunite.services.workflow.
-   import_lab_file` — the code ``reunite enrol FILE`` and ``POST /imports`` run;
-5. the blind search (every case against every unidentified profile) through the matching
-   engine and its policy gate; candidates at or above the LR threshold are stored;
+   background (10,000 per plate), then imported with
+   :func:`reunite.services.importing.import_lab_file` — the code ``POST /imports`` and the
+   web lab upload run;
+5. the blind search (every case against every unidentified profile) through the database
+   search use case (:func:`reunite.services.searches.run_search`) and its policy gate,
+   with the installation's search settings (θ, mutation models, minimum allele count, LR
+   threshold, k); candidates at or above the LR threshold are stored;
 6. the candidates are scored against the truth: identifications found, their LRs, false
    positives at the threshold.
 
@@ -49,15 +53,16 @@ from reunite.governance.indices import Index, PersonRole, Purpose
 from reunite.governance.roles import Actor, Role
 from reunite.io.cmf import format_cmf
 from reunite.io.genemapper import format_genemapper
+from reunite.search.settings import SearchSettings
 from reunite.services import auth
 from reunite.services.audit_service import AuditEntry, append_audit
 from reunite.services.enrolment import basis_to_record, new_id
-from reunite.services.matching import DEFAULT_MUTATION, SearchRequest
-from reunite.services.workflow import import_lab_file, open_workspace, prepare_data_dir
+from reunite.services.importing import import_lab_file
+from reunite.services.searches import SearchRequest, run_search
+from reunite.services.workspace import open_workspace, prepare_data_dir
 from reunite.simulate import SimulatedProfiles, degrade, simulate_families, simulate_unrelated
 from reunite.storage.records import CaseRecord, PersonRecord
 from reunite.storage.repositories import SqlStore
-from reunite.storage.workflow import workflow_transaction
 
 __all__ = ["DEMO_MARKER", "FAMILY_SHAPES", "DemoResult", "FamilyShape", "register_cases",
            "register_remains", "run_demo"]
@@ -112,7 +117,7 @@ class DemoResult:
     background: int
     missing_among_unidentified: int
     degraded_missing: int
-    threshold: float
+    settings: SearchSettings
     identifications: list[dict[str, Any]] = field(default_factory=list)
     false_positives: list[dict[str, Any]] = field(default_factory=list)
     missed: list[dict[str, Any]] = field(default_factory=list)
@@ -120,6 +125,11 @@ class DemoResult:
     profiles_stored: int = 0
     credentials: dict[str, str] = field(default_factory=dict)
     truth: dict[str, str] = field(default_factory=dict)  # unidentified person -> case ref
+
+    @property
+    def threshold(self) -> float:
+        """The LR threshold of the stored candidates."""
+        return self.settings.lr_threshold
 
     @property
     def true_positives(self) -> int:
@@ -144,6 +154,7 @@ class DemoResult:
             "unidentified": self.unidentified, "background": self.background,
             "missing_among_unidentified": self.missing_among_unidentified,
             "degraded_missing": self.degraded_missing, "threshold": self.threshold,
+            "settings": self.settings.to_provenance(),
             "identifications": self.identifications,
             "true_positives": self.true_positives,
             "false_positives": self.false_positives, "missed": self.missed,
@@ -248,9 +259,11 @@ def register_remains(store: SqlStore, actor: Actor, labels: Sequence[str],
 
 def run_demo(settings: Settings, table: FrequencyTable, *, synthetic: bool,
              cases: int = 300, unidentified: int = 200, background: int = 100_000,
-             threshold: float = 10_000.0, seed: int = 2026,
-             step: Step | None = None) -> DemoResult:
-    """Run the whole demo into ``settings.data_dir`` (see the module docstring)."""
+             seed: int = 2026, step: Step | None = None) -> DemoResult:
+    """Run the whole demo into ``settings.data_dir`` (see the module docstring).
+
+    The search settings are ``settings``' (:func:`reunite.services.settings.search_settings`).
+    """
     report = step or (lambda _m, _f: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -277,6 +290,7 @@ def run_demo(settings: Settings, table: FrequencyTable, *, synthetic: bool,
                          roles=[role])
     store.engine.dispose()
     workspace = open_workspace(settings)
+    search = workspace.search_settings
     caseworker = Actor.of("caseworker", [Role.CASE_WORKER])
     lab = Actor.of("lab", [Role.LAB_ANALYST])
     markers = [m for m in get_kit("CODIS").markers if m in table.markers] or list(
@@ -292,7 +306,7 @@ def run_demo(settings: Settings, table: FrequencyTable, *, synthetic: bool,
         count = sum(1 for x in shapes if x is shape)
         simulated[shape.name] = simulate_families(
             shape.pedigree, table, n_families=count, markers=markers,
-            mutation=DEFAULT_MUTATION, seed=seed + 10 + s)
+            mutation=search.mutation_model, seed=seed + 10 + s)
     n_found = min(cases, unidentified // 2)
     found_cases = sorted(rng.choice(cases, size=n_found, replace=False).tolist())
     degraded_rows = set(rng.choice(unidentified, size=unidentified // 3,
@@ -374,29 +388,29 @@ def run_demo(settings: Settings, table: FrequencyTable, *, synthetic: bool,
 
     # ---------------------------------------------------------------- blind search
     report("building the search index (decrypting in memory)", 0.62)
-    workspace.engine.matrix(Index.UNIDENTIFIED_REMAINS)
+    workspace.index.matrix(Index.UNIDENTIFIED_REMAINS)
     lap("index (decrypt once)")
 
     def searching(fraction: float, message: str) -> None:
         report(message, 0.65 + 0.33 * fraction)
 
-    workspace.engine.run(
-        lab, SearchRequest("blind", target_indices=(Index.UNIDENTIFIED_REMAINS,),
-                           threshold=threshold, k=5), searching)
+    run_search(workspace.index, lab,
+               SearchRequest("blind", target_indices=(Index.UNIDENTIFIED_REMAINS,)),
+               settings=search, progress=searching)
     lap("blind search (all cases × all unidentified)")
 
     # ---------------------------------------------------------------- score against truth
     case_ids = {case_id: n for n, (case_id, _, _) in enumerate(registered)}
     slot_of = {pid: n for n, pid in enumerate(remains_ids)}
     label_of = {pid: f"UP-{n + 1:05d}" for n, pid in enumerate(remains_ids)}
-    with workflow_transaction(workspace.store) as (_, flow):
-        candidates = flow.candidates(limit=100_000)
+    with workspace.store.transaction() as repos:
+        candidates = repos.candidates.list_candidates(limit=100_000)
         profile_person = {r.id: r.person_id for r in
-                          flow.profile_refs(index=Index.UNIDENTIFIED_REMAINS.value)}
+                          repos.profiles.refs(index=Index.UNIDENTIFIED_REMAINS.value)}
     result = DemoResult(settings.data_dir, table.name, synthetic, cases, unidentified,
                         background, n_found,
                         sum(1 for pid in truth if slot_of[pid] in degraded_rows),
-                        threshold, timings=timings, profiles_stored=stored,
+                        search, timings=timings, profiles_stored=stored,
                         credentials=credentials)
     result.truth = {person: registered[n][1] for person, n in truth.items()}
     found: set[str] = set()

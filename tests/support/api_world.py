@@ -7,7 +7,7 @@ tests need no shared data and the family tables build fast.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
-from live_server import served
 from reunite.config import load_settings
 from reunite.genetics.frequencies import FrequencyTable
 from reunite.services import auth
-from reunite.services.workflow import prepare_data_dir
+from reunite.services.workspace import prepare_data_dir
+from support.live_server import served
 
 MARKERS = ("CSF1PO", "D3S1358", "D5S818", "D7S820", "D8S1179", "D13S317", "D16S539",
            "D18S51", "D21S11", "FGA", "TH01", "vWA")
@@ -61,11 +61,13 @@ class Server:
 
 
 @contextmanager
-def running_server(tmp: Path, *, database_url: str | None = None,
-                   login_limit: int = 5) -> Iterator[Server]:
+def running_server(tmp: Path, *, database_url: str | None = None, login_limit: int = 5,
+                   environment: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """A server over a fresh data directory; ``environment`` adds ``REUNITE_*`` settings."""
     data_dir = tmp / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("REUNITE_")}
     env["REUNITE_DATA_DIR"] = str(data_dir)
+    env.update(environment or {})
     if database_url:
         env["REUNITE_DATABASE_URL"] = database_url
     settings = load_settings(env)

@@ -16,13 +16,9 @@ from reunite.genetics.frequencies import FrequencyTable
 from reunite.governance.indices import PersonRole
 from reunite.governance.roles import Actor, Role
 from reunite.services.auth import create_first_admin, create_user
+from reunite.services.bases import record_legal_order
 from reunite.services.cases import add_unidentified_person
-from reunite.services.workflow import (
-    Workspace,
-    open_workspace,
-    prepare_data_dir,
-    record_legal_order,
-)
+from reunite.services.workspace import Workspace, open_workspace, prepare_data_dir
 
 MARKERS = ("D3S1358", "VWA", "FGA", "D8S1179", "D21S11", "D18S51", "D5S818", "D13S317",
            "D7S820", "D16S539", "TH01", "TPOX", "CSF1PO", "D2S1338", "D19S433")
