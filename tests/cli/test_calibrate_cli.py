@@ -1,4 +1,5 @@
-"""``reunite calibrate`` through the console script: keys, values, defaults, bad input.
+"""``reunite calibrate`` (in process, as the console script runs it): keys, values,
+defaults, bad input.
 
 The values are checked against an enumeration that uses only the exact LR engine: every
 genotype combination of the POI, its LR computed by ``kinship_lr`` on the case's own two
@@ -16,7 +17,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,7 @@ from reunite.genetics.pedigree import Pedigree, Person
 from reunite.stats.likelihood import KinshipMarker, pedigree_likelihood
 from reunite.stats.lr import kinship_lr
 from reunite.stats.mutation import MutationModel, MutationSpec, mutation_matrix
-
-REUNITE = str(Path(sys.executable).parent / "reunite")
+from support.cli import run_cli
 
 CASE: dict[str, Any] = {
     "format": "reunite-kinship-case/1",
@@ -58,9 +57,7 @@ REF = "SIB"
 
 def run(path: Path, *args: str, env: dict[str, str] | None = None
         ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([REUNITE, "calibrate", str(path), *args], capture_output=True,
-                          text=True, check=False, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return run_cli(["calibrate", str(path), *args], env={**os.environ, **(env or {})})
 
 
 def write(tmp_path: Path, case: dict[str, Any], name: str = "case.json") -> Path:
@@ -139,9 +136,7 @@ class TestCalibrateExamples:
 
     def test_observed_lr_is_the_case_lr(self, tmp_path: Path) -> None:
         path = write(tmp_path, CASE)
-        proc = subprocess.run([REUNITE, "lr", str(path)], capture_output=True, text=True,
-                              check=True, timeout=120)
-        expected = json.loads(proc.stdout)["total_lr"]
+        expected = json.loads(run_cli(["lr", str(path)]).stdout)["total_lr"]
 
         out = json.loads(run(path, "--poi", "POI", "--json").stdout)
 
@@ -175,8 +170,7 @@ class TestCalibrateExamples:
         case["dropout"] = {"POI": 0.3}
         case["genotypes"]["POI"] = {"M1": ["10"], "M2": ["9", "9"], "M3": []}
         path = write(tmp_path, case)
-        lr = json.loads(subprocess.run([REUNITE, "lr", str(path)], capture_output=True,
-                                       text=True, check=True, timeout=120).stdout)
+        lr = json.loads(run_cli(["lr", str(path)]).stdout)
 
         proc = run(path, "--poi", "POI", "--threshold", "5", "--json")
 
