@@ -42,7 +42,9 @@ class Settings:
     ``proportional``, ``onestep``, ``stepwise`` or ``none``), ``mutation_rate`` and
     ``mutation_rate_male`` (default: the same as ``mutation_rate``) are the installation's
     mutation model for every kinship search; ``search_k`` is how many best hits a search
-    keeps. :func:`reunite.services.settings.search_settings` turns these into the one
+    keeps; ``database_size`` is the number of profiles a family is searched against,
+    for calibration where the store's own count is not at hand (``reunite calibrate`` on a
+    case file). :func:`reunite.services.settings.search_settings` turns these into the one
     :class:`reunite.search.settings.SearchSettings` every search path takes.
     """
 
@@ -53,6 +55,7 @@ class Settings:
     theta: float = 0.0
     min_allele_count: float = 5.0
     lr_threshold: float = 10_000.0
+    database_size: int = 100_000
     mutation_model: str = "equal"
     mutation_rate: float = 0.001
     mutation_rate_male: float | None = None
@@ -85,7 +88,7 @@ def _coerce(name: str, raw: Any, target: Any, origin: str) -> Any:
             return float(raw)
         if name == "mutation_rate_male":
             return None if raw in (None, "") else float(raw)
-        if name in {"port", "token_minutes", "search_k"}:
+        if name in {"port", "token_minutes", "search_k", "database_size"}:
             return int(raw)
         return None if raw in (None, "") else str(raw)
     except (TypeError, ValueError) as exc:
@@ -144,6 +147,9 @@ def load_settings(
     if not 1 <= settings.search_k <= 1000:
         raise ConfigurationError("search_k must be 1-1000", field="search_k",
                                  value=settings.search_k)
+    if not settings.database_size > 0:
+        raise ConfigurationError("database_size must be a positive number of profiles",
+                                 field="database_size", value=settings.database_size)
     if not settings.lr_threshold > 0:
         raise ConfigurationError("lr_threshold must be a positive LR", field="lr_threshold",
                                  value=settings.lr_threshold)

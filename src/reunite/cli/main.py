@@ -27,7 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reunite.cli.candidates_command", "reunite.cli.review_command", "reunite.cli.withdraw_command",
     "reunite.cli.db_command", "reunite.cli.keys_command", "reunite.cli.audit_command",
     "reunite.cli.demo_command",
-    "reunite.cli.lr_command",
+    "reunite.cli.lr_command", "reunite.cli.calibrate_command",
     "reunite.cli.import_command",
     "reunite.cli.export_command",
     "reunite.cli.search_command", "reunite.cli.simulate_command", "reunite.cli.lineage_command",

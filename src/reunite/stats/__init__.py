@@ -19,11 +19,32 @@
   :func:`estimate_dropout` (:class:`DropoutEstimate`), and the search tables
   :func:`missing_person_observation_table` (:class:`ObservationTable`,
   :func:`observation_table_lr`, :func:`observed_set_index`).
+* Calibration (``calibration``, ``missing_person_calibration``, ``sample_next``): how often
+  a family's LR lies — :func:`exclusion_power`, :func:`tail_probabilities` (P(LR ≥ t) under
+  both hypotheses, exact or bracketed), a candidate's :func:`p_value`,
+  :func:`database_threshold`, :func:`tail_function`, :func:`lr_distribution`, all in one
+  :func:`calibrate` (:class:`FamilyCalibration`) over :class:`MarkerOutcomes`
+  (:func:`outcomes_from_table`, :func:`outcomes_from_observation_table`);
+  :func:`calibrate_missing_person` for a kinship case; :func:`sample_next` ranks the
+  relatives worth typing next.
 
 No file, database or network I/O (an import-linter contract); readers are in
 :mod:`reunite.io`.
 """
 
+from reunite.stats.calibration import (
+    FamilyCalibration,
+    MarkerOutcomes,
+    calibrate,
+    database_threshold,
+    exclusion_power,
+    lr_distribution,
+    outcomes_from_observation_table,
+    outcomes_from_table,
+    p_value,
+    tail_function,
+    tail_probabilities,
+)
 from reunite.stats.dropout import DropoutEstimate, estimate_dropout, observation_probability
 from reunite.stats.genotypes import genotype_index, genotype_pairs, hardy_weinberg, n_genotypes
 from reunite.stats.ibd import KAPPA, pairwise_genotype_lrs, pairwise_likelihood, pairwise_lr
@@ -40,6 +61,7 @@ from reunite.stats.missing_person import (
     observed_set_index,
     table_lr,
 )
+from reunite.stats.missing_person_calibration import calibrate_missing_person
 from reunite.stats.mutation import (
     MODEL_NAMES,
     TRANSFORMS,
@@ -50,27 +72,35 @@ from reunite.stats.mutation import (
     overall_rate,
 )
 from reunite.stats.rmp import MarkerProbability, MatchProbability, random_match_probability
+from reunite.stats.sample_next import sample_next
 
 __all__ = [
     "KAPPA",
     "MODEL_NAMES",
     "TRANSFORMS",
     "DropoutEstimate",
+    "FamilyCalibration",
     "GenotypeTable",
     "Inconsistency",
     "KinshipMarker",
     "LRResult",
+    "MarkerOutcomes",
     "MarkerProbability",
     "MatchProbability",
     "MutationModel",
     "MutationSpec",
     "ObservationTable",
+    "calibrate",
+    "calibrate_missing_person",
+    "database_threshold",
     "estimate_dropout",
+    "exclusion_power",
     "extend_matrix",
     "genotype_index",
     "genotype_pairs",
     "hardy_weinberg",
     "kinship_lr",
+    "lr_distribution",
     "missing_person_genotype_table",
     "missing_person_hypotheses",
     "missing_person_lr",
@@ -80,12 +110,18 @@ __all__ = [
     "observation_probability",
     "observation_table_lr",
     "observed_set_index",
+    "outcomes_from_observation_table",
+    "outcomes_from_table",
     "overall_rate",
+    "p_value",
     "pairwise_genotype_lrs",
     "pairwise_likelihood",
     "pairwise_lr",
     "pedigree_likelihood",
     "pedigree_log_likelihood",
     "random_match_probability",
+    "sample_next",
     "table_lr",
+    "tail_function",
+    "tail_probabilities",
 ]
